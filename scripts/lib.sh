@@ -1,0 +1,54 @@
+# Shared by the scripts: find a JDK >= 25 and make sure the machine has what jlxcfs needs.
+# shellcheck shell=bash
+
+JLXCFS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+java_major() { # prints the major version of the java at $1
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2; exit}'
+}
+
+find_jdk() { # exports JAVA_HOME pointing at a JDK >= 25, or fails with a clear message
+  local c v
+  for c in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(java_major "$c/bin/java")
+    if [ "${v:-0}" -ge 25 ] 2>/dev/null; then export JAVA_HOME="$c"; export PATH="$c/bin:$PATH"; return 0; fi
+  done
+  echo "jlxcfs: no JDK >= 25 found (looked at JAVA_HOME and /usr/lib/jvm/*); install one, e.g. temurin-25-jdk" >&2
+  return 1
+}
+
+# Debian packages: needed to run (fuse3) and to build/test (the rest).
+RUN_PACKAGES="fuse3"
+TEST_PACKAGES="fuse3 libfuse3-dev gcc maven lxcfs procps sysstat util-linux python3-psutil runc busybox-static nodejs systemd jq"
+
+ensure_packages() { # ensure_packages PKG... : installs what is missing (root + apt) or fails saying what to install
+  local missing=() p
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "jlxcfs: installing ${missing[*]}" >&2
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
+      apt-get update -qq >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || {
+        echo "jlxcfs: could not install ${missing[*]}" >&2; return 1; }
+    fi
+  else
+    echo "jlxcfs: missing packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2
+    return 1
+  fi
+}
+
+jlxcfs_jar() { echo "$JLXCFS_TOP/src/target/jlxcfs.jar"; }
+
+# JVM flags that keep the daemon small and its upcalls quiet.
+JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx64m -Xss512k
+  -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=4 -XX:+UseCompactObjectHeaders
+  -XX:-UsePerfData -Xshare:auto)
+
+build_if_needed() {
+  if [ ! -f "$(jlxcfs_jar)" ]; then
+    echo "jlxcfs: building (first run)" >&2
+    (cd "$JLXCFS_TOP" && mvn -q -B -DskipTests package) >&2 || { echo "jlxcfs: build failed" >&2; return 1; }
+  fi
+}
