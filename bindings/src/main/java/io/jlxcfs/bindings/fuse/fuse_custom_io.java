@@ -2,6 +2,8 @@
 // fuse_lowlevel.h: struct fuse_custom_io (3.14 layout; 3.17 appends clone_fd, read by fuse_session_custom_io_317 only)
 package io.jlxcfs.bindings.fuse;
 import java.lang.foreign.*;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.util.function.Consumer;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
@@ -126,5 +128,61 @@ public class fuse_custom_io {
     /** Reinterprets {@code addr} (a pointer handed to an upcall) as one struct with no owner. */
     public static MemorySegment ofAddress(MemorySegment addr) {
         return addr.reinterpret(layout().byteSize());
+    }
+
+    private static MethodHandle upcallHandle(Class<?> fi, String name, FunctionDescriptor fdesc) {
+        try {
+            return MethodHandles.lookup().findVirtual(fi, name, fdesc.toMethodType());
+        } catch (ReflectiveOperationException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    /** {@code ssize_t (*read)(int fd, void *buf, size_t buf_len, void *userdata)} */
+    public static final class read {
+
+        read() {
+            // Should not be called directly
+        }
+
+        /** The function pointer signature, expressed as a functional interface */
+        public interface Function {
+            long apply(int fd, MemorySegment buf, long buf_len, MemorySegment userdata);
+        }
+
+        private static final FunctionDescriptor $DESC = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS);
+
+        public static FunctionDescriptor descriptor() { return $DESC; }
+
+        private static final MethodHandle UP$MH = upcallHandle(read.Function.class, "apply", $DESC);
+
+        /** Allocates a new upcall stub, whose implementation is defined by {@code fi}. */
+        public static MemorySegment allocate(read.Function fi, Arena arena) {
+            return Linker.nativeLinker().upcallStub(UP$MH.bindTo(fi), $DESC, arena);
+        }
+    }
+
+    /** {@code ssize_t (*writev)(int fd, struct iovec *iov, int count, void *userdata)} */
+    public static final class writev {
+
+        writev() {
+            // Should not be called directly
+        }
+
+        /** The function pointer signature, expressed as a functional interface */
+        public interface Function {
+            long apply(int fd, MemorySegment iov, int count, MemorySegment userdata);
+        }
+
+        private static final FunctionDescriptor $DESC = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+
+        public static FunctionDescriptor descriptor() { return $DESC; }
+
+        private static final MethodHandle UP$MH = upcallHandle(writev.Function.class, "apply", $DESC);
+
+        /** Allocates a new upcall stub, whose implementation is defined by {@code fi}. */
+        public static MemorySegment allocate(writev.Function fi, Arena arena) {
+            return Linker.nativeLinker().upcallStub(UP$MH.bindTo(fi), $DESC, arena);
+        }
     }
 }

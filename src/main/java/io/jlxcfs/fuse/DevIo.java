@@ -1,0 +1,212 @@
+package io.jlxcfs.fuse;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import io.jlxcfs.bindings.Native;
+import io.jlxcfs.bindings.fuse.fuse_custom_io;
+import io.jlxcfs.bindings.fuse.fuse_in_header;
+import io.jlxcfs.bindings.fuse.fuse_lowlevel_h;
+import io.jlxcfs.bindings.fuse.fuse_out_header;
+import io.jlxcfs.bindings.libc.libc_h;
+import io.jlxcfs.bindings.libc.pollfd;
+import io.jlxcfs.daemon.Log;
+
+/**
+ * The {@code /dev/fuse} I/O libfuse runs through ({@code fuse_session_custom_io}). It exists for
+ * three reasons libfuse has no API for:
+ * <ul>
+ * <li>it keeps a copy of the kernel's {@code FUSE_INIT} (sent once per mount) so that a later
+ * daemon can take over the live connection: that daemon's first read returns the saved INIT,
+ * libfuse negotiates as before, and its reply goes to a request id the kernel does not know, so
+ * the kernel drops it ({@code ENOENT});</li>
+ * <li>after such a takeover it asks the kernel to resend requests the dead daemon had read but
+ * not answered ({@code FUSE_NOTIFY_RESEND}, Linux 6.9+);</li>
+ * <li>it makes every blocked worker return when the daemon stops, without aborting the
+ * connection, by polling an eventfd beside the device: libfuse 3.14 only sets a flag in
+ * {@code fuse_session_exit} and would otherwise sit in {@code read()}.</li>
+ * </ul>
+ * Worker threads disable pthread cancellation while in here: libfuse cancels idle workers when the
+ * loop ends, and a cancellation unwinding through JVM frames would kill the JVM.
+ */
+final class DevIo {
+
+    static final int FUSE_INIT = 26;
+    static final int FUSE_NOTIFY_RESEND = 7;
+    /** The request id given to a replayed INIT: the kernel has no such request and drops our reply. */
+    static final long REPLAYED_INIT_UNIQUE = 1L << 62;
+    private static final short POLLIN = 1;
+    private static final int PTHREAD_CANCEL_DISABLE = 1;
+
+    private final int fd;
+    private final int stopFd;
+    private final Consumer<byte[]> initSink;
+    private final AtomicReference<byte[]> replayInit;
+    private volatile boolean resendPending;
+    private volatile boolean initSeen;
+    private volatile boolean stopping;
+    private volatile MemorySegment session = MemorySegment.NULL;
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread buffers: pollfds and the errno capture, allocated once per worker. */
+    private static final class Scratch {
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment pfds = pollfd.allocateArray(2, arena);
+        final MemorySegment callState = libc_h.callState(arena);
+        final MemorySegment old = arena.allocate(JAVA_INT);
+    }
+
+    /**
+     * @param fd         the /dev/fuse descriptor
+     * @param stopFd     an eventfd that becomes readable when the daemon stops
+     * @param initSink   receives the raw FUSE_INIT message when the kernel sends it (fresh mounts)
+     * @param replayInit a saved FUSE_INIT to hand to libfuse first (takeover), or null
+     */
+    DevIo(int fd, int stopFd, Consumer<byte[]> initSink, byte[] replayInit) {
+        this.fd = fd;
+        this.stopFd = stopFd;
+        this.initSink = initSink;
+        this.replayInit = new AtomicReference<>(replayInit);
+        this.initSeen = replayInit != null;
+    }
+
+    void session(MemorySegment se) {
+        this.session = se;
+    }
+
+    /** Makes every worker leave its read; libfuse then ends the loop. */
+    void stop() {
+        stopping = true;
+    }
+
+    /** The custom I/O struct, with the read hook in Java and libc's own writev. */
+    MemorySegment struct(Arena arena) {
+        MemorySegment io = fuse_custom_io.allocate(arena);
+        io.fill((byte) 0);
+        fuse_custom_io.read(io, fuse_custom_io.read.allocate(this::read, arena));
+        // libc's writev ignores the fourth (userdata) argument under the x86_64/aarch64 C ABI
+        fuse_custom_io.writev(io, libc_h.writev$address());
+        return io;
+    }
+
+    private long read(int devFd, MemorySegment buf, long len, MemorySegment userdata) {
+        try {
+            Scratch s = scratch.get();
+            libc_h.pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, s.old);
+            byte[] init = replayInit.getAndSet(null);
+            if (init != null) {
+                return replay(init, buf, len);
+            }
+            if (resendPending) {
+                resendPending = false;
+                requestResend(s);
+            }
+            return readDevice(s, devFd, buf, len);
+        } catch (Throwable t) {
+            Log.once(Log.ERR, "devio-read", "reading /dev/fuse failed: %s", t);
+            exitSession();
+            return -1;
+        }
+    }
+
+    private long replay(byte[] init, MemorySegment buf, long len) {
+        MemorySegment dst = Native.view(buf, len);
+        MemorySegment src = MemorySegment.ofArray(init);
+        dst.copyFrom(src);
+        fuse_in_header.unique(dst, REPLAYED_INIT_UNIQUE);
+        resendPending = true;
+        Log.info("took over the FUSE connection: replayed FUSE_INIT (%d bytes)", init.length);
+        return init.length;
+    }
+
+    private void requestResend(Scratch s) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = fuse_out_header.allocate(a);
+            fuse_out_header.len(out, (int) fuse_out_header.sizeof());
+            fuse_out_header.error(out, FUSE_NOTIFY_RESEND);
+            fuse_out_header.unique(out, 0);
+            long n = libc_h.write(s.callState, fd, out, fuse_out_header.sizeof());
+            if (n < 0) {
+                Log.warn("FUSE_NOTIFY_RESEND failed (errno %d): requests the previous daemon had taken "
+                        + "stay unanswered (kernel older than 6.9?)", libc_h.errno(s.callState));
+            } else {
+                Log.info("asked the kernel to resend requests the previous daemon had not answered");
+            }
+        }
+    }
+
+    private long readDevice(Scratch s, int devFd, MemorySegment buf, long len) {
+        MemorySegment p0 = pollfd.asSlice(s.pfds, 0);
+        MemorySegment p1 = pollfd.asSlice(s.pfds, 1);
+        while (true) {
+            if (stopping) {
+                exitSession();
+                return -1;
+            }
+            pollfd.fd(p0, devFd);
+            pollfd.events(p0, POLLIN);
+            pollfd.revents(p0, (short) 0);
+            pollfd.fd(p1, stopFd);
+            pollfd.events(p1, POLLIN);
+            pollfd.revents(p1, (short) 0);
+            int r = libc_h.poll(s.callState, s.pfds, 2, -1);
+            if (r < 0) {
+                int e = libc_h.errno(s.callState);
+                if (e == Errno.EINTR) continue;
+                return fail("poll", e);
+            }
+            if (pollfd.revents(p1) != 0) {
+                stopping = true;
+                continue;
+            }
+            long n = libc_h.read(s.callState, devFd, buf, len);
+            if (n >= 0) {
+                if (!initSeen) captureInit(buf, n);
+                return n;
+            }
+            int e = libc_h.errno(s.callState);
+            if (e == Errno.EINTR || e == Errno.EAGAIN || e == Errno.ENOENT) continue;
+            if (e == Errno.ENODEV) {
+                // unmounted (fusermount3 -u, umount) or aborted
+                exitSession();
+                return -1;
+            }
+            return fail("read", e);
+        }
+    }
+
+    private long fail(String call, int errno) {
+        Log.once(Log.ERR, "devio-" + call, "%s on /dev/fuse failed: errno %d; stopping", call, errno);
+        exitSession();
+        return -1;
+    }
+
+    private void captureInit(MemorySegment buf, long n) {
+        MemorySegment m = Native.view(buf, n);
+        if (n >= fuse_in_header.sizeof() && fuse_in_header.opcode(m) == FUSE_INIT) {
+            initSeen = true;
+            byte[] copy = m.toArray(JAVA_BYTE);
+            try {
+                initSink.accept(copy);
+            } catch (RuntimeException e) {
+                Log.warn("could not keep FUSE_INIT for a later takeover: %s", e.getMessage());
+            }
+        }
+    }
+
+    private void exitSession() {
+        MemorySegment se = session;
+        if (!se.equals(MemorySegment.NULL)) fuse_lowlevel_h.fuse_session_exit(se);
+    }
+
+    static long unique(byte[] msg) {
+        return MemorySegment.ofArray(msg).get(JAVA_LONG.withByteAlignment(1), 8);
+    }
+}

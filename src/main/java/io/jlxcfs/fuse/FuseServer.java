@@ -1,0 +1,241 @@
+package io.jlxcfs.fuse;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.jlxcfs.bindings.Native;
+import io.jlxcfs.bindings.fuse.fuse_args;
+import io.jlxcfs.bindings.fuse.fuse_conn_info;
+import io.jlxcfs.bindings.fuse.fuse_lowlevel_h;
+import io.jlxcfs.bindings.fuse.fuse_lowlevel_ops;
+import io.jlxcfs.bindings.libc.libc_h;
+import io.jlxcfs.daemon.Log;
+import io.jlxcfs.vfs.Handles;
+import io.jlxcfs.vfs.Renderer;
+import io.jlxcfs.vfs.Tree;
+
+/**
+ * Owns one libfuse low-level session: the ops struct and upcall stubs (in a shared arena that is
+ * closed only after the loop has returned and the session is destroyed), the mount, the loop and
+ * the teardown, in reverse order of setup.
+ *
+ * <p>Shutdown never races the loop: {@link #stop()} (from a signal hook, any thread) only sets the
+ * exit flag and wakes the workers; the thread that ran {@link #loop()} unmounts and destroys.
+ */
+public final class FuseServer implements AutoCloseable {
+
+    /** How the session gets its /dev/fuse connection. */
+    public sealed interface Connection {
+        /** Mount {@code mountpoint} afresh. */
+        record Fresh(String mountpoint) implements Connection {
+        }
+
+        /** Take over a live connection kept by the fd store, replaying its saved FUSE_INIT. */
+        record TakeOver(String mountpoint, int fd, byte[] init) implements Connection {
+        }
+    }
+
+    /** Options of the session. */
+    public record Config(Connection connection, List<String> mountOptions, int maxThreads, boolean debug) {
+    }
+
+    private final Config config;
+    private final Ops ops;
+    private final Arena arena = Arena.ofShared();
+    private final Consumer<byte[]> initSink;
+    private MemorySegment session = MemorySegment.NULL;
+    private int fd = -1;
+    private int stopFd = -1;
+    private DevIo io;
+    private final Object lock = new Object();
+    private boolean destroyed;
+    private volatile boolean stopping;
+    private volatile boolean keepConnection;
+
+    public FuseServer(Config config, Tree tree, Renderer renderer, Handles handles, Consumer<byte[]> initSink) {
+        this.config = config;
+        this.ops = new Ops(tree, renderer, handles);
+        this.initSink = initSink;
+    }
+
+    /** Creates the session and mounts (or takes over); the mount serves once {@link #loop()} runs. */
+    public void start() {
+        MemorySegment callState = libc_h.callState(arena);
+        stopFd = libc_h.eventfd(callState, 0, 0x80000 /* EFD_CLOEXEC */);
+        if (stopFd < 0) throw new IllegalStateException("eventfd failed: errno " + libc_h.errno(callState));
+
+        MemorySegment args = buildArgs();
+        MemorySegment opsStruct = ops.struct(arena);
+        session = fuse_lowlevel_h.fuse_session_new(args, opsStruct, fuse_lowlevel_ops.sizeof(), MemorySegment.NULL);
+        if (session.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("fuse_session_new failed (bad -o option?)");
+        }
+        ops.session(session);
+        byte[] replay = null;
+        switch (config.connection()) {
+            case Connection.Fresh f -> {
+                int rc = fuse_lowlevel_h.fuse_session_mount(session, arena.allocateFrom(f.mountpoint()));
+                if (rc != 0) {
+                    destroySession();
+                    throw new IllegalStateException("fuse_session_mount(" + f.mountpoint() + ") failed");
+                }
+                fd = fuse_lowlevel_h.fuse_session_fd(session);
+            }
+            case Connection.TakeOver t -> {
+                fd = t.fd();
+                replay = t.init();
+            }
+        }
+        io = new DevIo(fd, stopFd, initSink, replay);
+        io.session(session);
+        int rc = fuse_lowlevel_h.fuse_session_custom_io(session, io.struct(arena), fd);
+        if (rc != 0) {
+            throw new IllegalStateException("fuse_session_custom_io failed: " + rc);
+        }
+    }
+
+    /** The /dev/fuse descriptor of this connection. */
+    public int fd() {
+        return fd;
+    }
+
+    private MemorySegment buildArgs() {
+        List<String> argv = new ArrayList<>();
+        argv.add("jlxcfs");
+        if (config.debug()) argv.add("-d");
+        List<String> opts = new ArrayList<>(List.of("fsname=jlxcfs", "subtype=jlxcfs", "allow_other",
+                "default_permissions", "ro"));
+        for (String o : config.mountOptions()) {
+            for (String one : o.split(",")) {
+                if (!one.isBlank() && !opts.contains(one.trim())) opts.add(one.trim());
+            }
+        }
+        argv.add("-o");
+        argv.add(String.join(",", opts));
+        MemorySegment arr = arena.allocate(ADDRESS, argv.size() + 1);
+        for (int i = 0; i < argv.size(); i++) {
+            arr.setAtIndex(ADDRESS, i, arena.allocateFrom(argv.get(i), StandardCharsets.UTF_8));
+        }
+        arr.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
+        MemorySegment a = fuse_args.allocate(arena);
+        fuse_args.argc(a, argv.size());
+        fuse_args.argv(a, arr);
+        fuse_args.allocated(a, 0);
+        return a;
+    }
+
+    /**
+     * Runs the multi-threaded loop until the daemon stops or the filesystem is unmounted from
+     * outside; then unmounts (unless the connection is being handed over) and destroys the session.
+     *
+     * @return libfuse's loop result (0 on a clean stop)
+     */
+    public int loop() {
+        MemorySegment cfg = fuse_lowlevel_h.fuse_loop_cfg_create();
+        int rc;
+        try {
+            fuse_lowlevel_h.fuse_loop_cfg_set_max_threads(cfg, config.maxThreads());
+            fuse_lowlevel_h.fuse_loop_cfg_set_clone_fd(cfg, 0);
+            rc = fuse_lowlevel_h.fuse_session_loop_mt_312(session, cfg);
+        } finally {
+            fuse_lowlevel_h.fuse_loop_cfg_destroy(cfg);
+        }
+        teardown();
+        return rc;
+    }
+
+    /** Makes the loop return (any thread, signal hooks included). */
+    public void stop() {
+        stopping = true;
+        if (io != null) io.stop();
+        MemorySegment se = session;
+        synchronized (lock) {
+            if (destroyed) return;
+            if (!se.equals(MemorySegment.NULL)) fuse_lowlevel_h.fuse_session_exit(se);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment one = a.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+                one.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 1L);
+                libc_h.write(libc_h.callState(a), stopFd, one, 8);
+            }
+        }
+    }
+
+    /** On the next stop, leave the mount in place: a stored /dev/fuse fd keeps it for the next daemon. */
+    public void keepConnectionOnStop(boolean keep) {
+        keepConnection = keep;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+
+    private void teardown() {
+        synchronized (lock) {
+            if (destroyed) return;
+            if (!keepConnection && config.connection() instanceof Connection.Fresh f) {
+                unmount(f.mountpoint());
+            } else if (!keepConnection && config.connection() instanceof Connection.TakeOver t) {
+                unmount(t.mountpoint());
+            }
+            destroySession();
+        }
+    }
+
+    private void unmount(String mountpoint) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cs = libc_h.callState(a);
+            int rc = libc_h.umount2(cs, a.allocateFrom(mountpoint), 2 /* MNT_DETACH */);
+            int e = libc_h.errno(cs);
+            if (rc != 0 && e != Errno.EINVAL && e != Errno.ENOENT) {
+                Log.warn("umount %s failed: errno %d", mountpoint, e);
+            }
+        }
+    }
+
+    private void destroySession() {
+        if (!session.equals(MemorySegment.NULL)) {
+            // closes the /dev/fuse fd: with no other holder the kernel aborts the connection, so
+            // bind mounts left in containers fail fast instead of hanging
+            fuse_lowlevel_h.fuse_session_destroy(session);
+            session = MemorySegment.NULL;
+        }
+        destroyed = true;
+        if (stopFd >= 0) {
+            try (Arena a = Arena.ofConfined()) {
+                libc_h.close(libc_h.callState(a), stopFd);
+            }
+            stopFd = -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (!destroyed) destroySession();
+        }
+        arena.close();
+    }
+
+    /** Counters for operators. */
+    public Ops.Counters counters() {
+        return ops.counters();
+    }
+
+    static String initSummary(MemorySegment conn) {
+        MemorySegment c = conn;
+        return "proto " + fuse_conn_info.proto_major(c) + "." + fuse_conn_info.proto_minor(c)
+                + ", capable 0x" + Integer.toHexString(fuse_conn_info.capable(c))
+                + ", want 0x" + Integer.toHexString(fuse_conn_info.want(c));
+    }
+
+    static int intAt(MemorySegment p, long off) {
+        return Native.view(p, off + 4).get(JAVA_INT, off);
+    }
+}
