@@ -1,25 +1,204 @@
 package io.jlxcfs.view;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import io.jlxcfs.caller.Caller;
+import io.jlxcfs.caller.CallerResolver;
+import io.jlxcfs.cgroup.CgroupFs;
+import io.jlxcfs.cgroup.CgroupReader;
+import io.jlxcfs.cgroup.CpuStats;
+import io.jlxcfs.cgroup.Hierarchies;
+import io.jlxcfs.cgroup.Layout;
+import io.jlxcfs.cgroup.MemoryStats;
 import io.jlxcfs.daemon.Log;
+import io.jlxcfs.host.HostCpuinfo;
+import io.jlxcfs.host.HostMeminfo;
+import io.jlxcfs.host.HostStat;
+import io.jlxcfs.host.HostUptime;
+import io.jlxcfs.host.ProcReader;
+import io.jlxcfs.render.CpuPolicy;
+import io.jlxcfs.render.CpuinfoRenderer;
+import io.jlxcfs.render.MeminfoRenderer;
+import io.jlxcfs.render.MemoryPolicy;
+import io.jlxcfs.render.OnlineRenderer;
+import io.jlxcfs.render.StatRenderer;
+import io.jlxcfs.render.SwapsRenderer;
+import io.jlxcfs.render.UptimeRenderer;
 import io.jlxcfs.vfs.Renderer;
 import io.jlxcfs.vfs.VirtualFile;
 
-/** Entry point of the views: dispatches each virtual file to its view. */
+/**
+ * Entry point of the views: resolves whose view a read gets (the caller's pid namespace init, see
+ * {@link CallerResolver}), gathers that cgroup's and the host's figures as records, and hands them to
+ * the pure renderers. Anything unresolvable yields the host file; nothing here throws.
+ */
 public final class Views implements Renderer {
 
     private final ViewConfig config;
+    private final CgroupFs fs;
+    private final CgroupReader cgroups;
+    private final ProcReader proc;
+    private final CallerResolver callers;
+    private volatile boolean passthrough;
 
     public Views(ViewConfig config) {
+        this(config, new CgroupFs());
+    }
+
+    /** With a file reader of the test's choosing (to make cgroups vanish mid-read). */
+    Views(ViewConfig config, CgroupFs fs) {
         this.config = config;
+        this.fs = fs;
+        Hierarchies h = Hierarchies.detect(config.cgroupRoot());
+        if (h.layout() == Layout.NONE) {
+            Log.once(Log.WARNING, "no-cgroups", "no cgroup hierarchy found at %s; serving host files", config.cgroupRoot());
+        }
+        this.cgroups = new CgroupReader(h, fs);
+        this.proc = new ProcReader(config.procRoot(), fs);
+        this.callers = new CallerResolver(proc);
+    }
+
+    /** SIGUSR2: serve every file from the host (true) or virtualise again (false). */
+    public void setPassthrough(boolean on) {
+        passthrough = on;
+    }
+
+    public boolean isPassthrough() {
+        return passthrough;
+    }
+
+    /** The detected cgroup layout. */
+    public Layout layout() {
+        return cgroups.hierarchies().layout();
+    }
+
+    /** The reader of cgroup files, for a cache that keys on (cgroup path, file). */
+    public CgroupReader cgroupReader() {
+        return cgroups;
+    }
+
+    /** The caller resolution, for a cache that keys on the resolved cgroup. */
+    public CallerResolver callerResolver() {
+        return callers;
     }
 
     @Override
     public byte[] render(VirtualFile file, int pid) {
-        return host(file);
+        try {
+            String s = passthrough || layoutUnknown() ? null : view(file, pid);
+            return s == null ? host(file) : s.getBytes(StandardCharsets.ISO_8859_1);
+        } catch (RuntimeException | StackOverflowError e) {
+            Log.once(Log.ERR, "view-bug:" + file, "rendering %s failed, serving the host file: %s", file.path(), e);
+            return host(file);
+        }
+    }
+
+    private boolean layoutUnknown() {
+        return cgroups.hierarchies().layout() == Layout.NONE;
+    }
+
+    /** The virtual content, or null for the host file. */
+    private String view(VirtualFile file, int pid) {
+        return switch (file) {
+            case PROC_MEMINFO -> meminfo(pid);
+            case PROC_SWAPS -> swaps(pid);
+            case PROC_CPUINFO -> cpuinfo(pid);
+            case PROC_STAT -> stat(pid);
+            case PROC_UPTIME -> uptime(pid);
+            case SYS_CPU_ONLINE -> online(pid);
+            default -> null;
+        };
+    }
+
+    private String meminfo(int pid) {
+        MemoryStats m = memory(pid);
+        HostMeminfo host = m == null ? null : proc.meminfo();
+        return host == null ? null : MeminfoRenderer.render(host, m, config.swap(), config.zswap());
+    }
+
+    private String swaps(int pid) {
+        MemoryStats m = memory(pid);
+        HostMeminfo host = m == null ? null : proc.meminfo();
+        if (host == null) return null;
+        return SwapsRenderer.render(MemoryPolicy.swapTotalKb(m, host, config.swap()),
+                MemoryPolicy.swapUsedKb(m, config.swap()));
+    }
+
+    private String cpuinfo(int pid) {
+        CpuView v = cpu(pid);
+        HostCpuinfo host = v == null ? null : proc.cpuinfo();
+        return host == null ? null : CpuinfoRenderer.render(host, v.visible);
+    }
+
+    private String online(int pid) {
+        CpuView v = cpu(pid);
+        return v == null ? null : OnlineRenderer.render(v.visible.length);
+    }
+
+    private String stat(int pid) {
+        CpuView v = cpu(pid);
+        if (v == null) return null;
+        long[][] rows = CpuPolicy.statRows(v.host, v.visible, v.stats);
+        int[] counts = taskStates(v.caller);
+        return StatRenderer.render(v.host, rows, counts[0], counts[1]);
+    }
+
+    private String uptime(int pid) {
+        CpuView v = cpu(pid);
+        if (v == null || v.caller.sharedNs()) return null;
+        HostUptime host = proc.uptime();
+        if (host == null) return null;
+        double[] u = CpuPolicy.uptime(host.uptime(), v.caller.startTime(), v.stats.usageNs(), v.visible.length);
+        return UptimeRenderer.render(u[0], u[1]);
+    }
+
+    private MemoryStats memory(int pid) {
+        Caller c = callers.resolve(pid);
+        if (c == null) return null;
+        String path = c.cgroups().path("memory", cgroups.hierarchies().isV2());
+        MemoryStats m = path == null ? null : cgroups.memory(path);
+        if (m == null) Log.once(Log.INFO, "memory-cgroup-unreadable", "memory cgroup %s of %d unreadable; serving host files", path, pid);
+        return m;
+    }
+
+    /** A caller's CPU figures with the host's stat and the visible CPUs. */
+    private record CpuView(Caller caller, CpuStats stats, HostStat host, int[] visible) {
+    }
+
+    private CpuView cpu(int pid) {
+        Caller c = callers.resolve(pid);
+        if (c == null) return null;
+        boolean v2 = cgroups.hierarchies().isV2();
+        CpuStats s = cgroups.cpu(c.cgroups().path("cpu", v2), c.cgroups().path("cpuacct", v2),
+                c.cgroups().path("cpuset", v2));
+        if (s == null) {
+            Log.once(Log.INFO, "cpu-cgroup-unreadable", "cpu/cpuset cgroups of %d unreadable; serving host files", pid);
+            return null;
+        }
+        HostStat host = proc.stat();
+        if (host == null || host.cpus().isEmpty()) return null;
+        return new CpuView(c, s, host, CpuPolicy.visible(host.cpuNumbers(), s, config.cfs()));
+    }
+
+    /**
+     * Threads in state R and D in the caller's cpu cgroup and below: one read of "tasks" /
+     * "cgroup.threads" per cgroup plus one /proc/TID/stat per thread. The root cgroup keeps the host's lines.
+     *
+     * @return {running, blocked}, -1 for "use the host's"
+     */
+    private int[] taskStates(Caller c) {
+        String path = c.cgroups().path("cpu", cgroups.hierarchies().isV2());
+        if (path == null || path.equals("/")) return new int[] {-1, -1};
+        int[] tids = cgroups.threads("cpu", path);
+        if (tids == null) return new int[] {-1, -1};
+        int running = 0, blocked = 0;
+        for (int t : tids) {
+            char s = proc.state(t);
+            if (s == 'R') running++;
+            else if (s == 'D') blocked++;
+        }
+        return new int[] {running, blocked};
     }
 
     /** The host file, verbatim (the fallback for anything unresolvable). */
@@ -27,11 +206,11 @@ public final class Views implements Renderer {
         String hp = file.hostPath();
         Path p = hp.startsWith("/proc/") ? config.procRoot().resolve(hp.substring(6))
                 : config.sysRoot().resolve(hp.substring(5));
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            Log.once(Log.WARNING, "host-read:" + hp, "cannot read %s: %s", p, e.getMessage());
+        String s = fs.read(p);
+        if (s == null) {
+            Log.once(Log.WARNING, "host-read:" + hp, "cannot read %s", p);
             return new byte[0];
         }
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

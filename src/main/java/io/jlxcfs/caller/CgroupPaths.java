@@ -1,0 +1,52 @@
+package io.jlxcfs.caller;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A process's cgroup per controller, from /proc/PID/cgroup, with a trailing "/init.scope" removed
+ * (systemd in a container puts itself there; the container's limits sit one level up).
+ *
+ * @param v1      v1 controller -> path ("memory" -> "/process_api/x"); "name=systemd" hierarchies are skipped
+ * @param unified the cgroup2 path ("0::" line), or null
+ */
+public record CgroupPaths(Map<String, String> v1, String unified) {
+
+    public CgroupPaths {
+        v1 = Map.copyOf(v1);
+    }
+
+    /** Null for garbage. */
+    public static CgroupPaths parse(String text) {
+        if (text == null) return null;
+        Map<String, String> v1 = new HashMap<>();
+        String unified = null;
+        for (String line : text.split("\n")) {
+            int a = line.indexOf(':');
+            int b = a < 0 ? -1 : line.indexOf(':', a + 1);
+            if (b < 0) continue;
+            String ctls = line.substring(a + 1, b);
+            String path = stripInitScope(line.substring(b + 1));
+            if (!path.startsWith("/")) continue;
+            if (ctls.isEmpty()) {
+                unified = path;
+            } else {
+                for (String c : ctls.split(",")) v1.put(c, path);
+            }
+        }
+        return new CgroupPaths(v1, unified);
+    }
+
+    /** The path of {@code controller}: the v1 one, else the unified one; null if neither. */
+    public String path(String controller, boolean v2) {
+        return v2 ? unified : v1.get(controller);
+    }
+
+    static String stripInitScope(String p) {
+        if (p.endsWith("/init.scope")) {
+            String s = p.substring(0, p.length() - "/init.scope".length());
+            return s.isEmpty() ? "/" : s;
+        }
+        return p;
+    }
+}

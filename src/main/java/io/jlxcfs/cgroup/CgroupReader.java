@@ -1,0 +1,217 @@
+package io.jlxcfs.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns cgroup files into {@link MemoryStats} and {@link CpuStats}. Paths are the absolute cgroup
+ * paths of /proc/PID/cgroup ("/kubepods.slice/pod-a/ctr-1"). Returns null (never throws) when the
+ * cgroup or one of its essential files cannot be read; the view then serves the host file.
+ */
+public final class CgroupReader {
+
+    /** Upper bound on the threads a procs_running/procs_blocked count looks at. */
+    static final int MAX_THREADS = 65536;
+
+    private final Hierarchies h;
+    private final CgroupFs fs;
+
+    public CgroupReader(Hierarchies h, CgroupFs fs) {
+        this.h = h;
+        this.fs = fs;
+    }
+
+    public Hierarchies hierarchies() {
+        return h;
+    }
+
+    /** The directory of {@code cgPath} in {@code controller}'s hierarchy; null if not resolvable. */
+    public Path dir(String controller, String cgPath) {
+        Path base = h.dir(controller);
+        if (base == null || cgPath == null || !cgPath.startsWith("/")) return null;
+        String rel = cgPath.substring(1);
+        for (String seg : rel.split("/")) {
+            if (seg.equals("..") || seg.equals(".")) return null;
+        }
+        return rel.isEmpty() ? base : base.resolve(rel);
+    }
+
+    /** Memory figures of {@code cgPath}, or null. */
+    public MemoryStats memory(String cgPath) {
+        Path d = dir("memory", cgPath);
+        if (d == null) return null;
+        Path top = h.dir("memory");
+        return h.isV2() ? memoryV2(d, top) : memoryV1(d, top);
+    }
+
+    private MemoryStats memoryV1(Path d, Path top) {
+        Long usage = Values.counter(fs.read(d.resolve("memory.usage_in_bytes")));
+        Map<String, Long> stat = fs.keyValues(d.resolve("memory.stat"));
+        if (usage == null || stat == null) return null;
+        long limit = minOverAncestors(d, top, "memory.limit_in_bytes");
+        long swapLimit = -1, swapUsage = -1;
+        Long memsw = Values.counter(fs.read(d.resolve("memory.memsw.usage_in_bytes")));
+        if (memsw != null) {
+            swapLimit = minOverAncestors(d, top, "memory.memsw.limit_in_bytes");
+            swapUsage = memsw;
+        }
+        Long swappiness = Values.counter(fs.read(d.resolve("memory.swappiness")));
+        int sw = swappiness == null ? 60 : (int) Math.min(swappiness, 200);
+        return new MemoryStats(false, limit, usage, swapLimit, swapUsage, sw, false, stat);
+    }
+
+    private MemoryStats memoryV2(Path d, Path top) {
+        Long usage = Values.counter(fs.read(d.resolve("memory.current")));
+        Map<String, Long> stat = fs.keyValues(d.resolve("memory.stat"));
+        if (usage == null || stat == null) return null;
+        long limit = minOverAncestors(d, top, "memory.max");
+        long swapLimit = -1, swapUsage = -1;
+        Long swap = Values.counter(fs.read(d.resolve("memory.swap.current")));
+        if (swap != null) {
+            swapLimit = minOverAncestors(d, top, "memory.swap.max");
+            swapUsage = swap;
+        }
+        boolean zswap = fs.exists(d.resolve("memory.zswap.current"));
+        return new MemoryStats(true, limit, usage, swapLimit, swapUsage, -1, zswap, stat);
+    }
+
+    /** Minimum of a limit file over {@code d} and its ancestors up to {@code top}; unreadable ones are skipped. */
+    long minOverAncestors(Path d, Path top, String file) {
+        long min = Values.UNLIMITED;
+        for (Path p = d; p != null && p.startsWith(top); p = p.getParent()) {
+            Long v = Values.limit(fs.read(p.resolve(file)));
+            if (v != null && v < min) min = v;
+            if (p.equals(top)) break;
+        }
+        return min;
+    }
+
+    /** CPU figures; each controller path may differ. Null if the cpuset cannot be determined. */
+    public CpuStats cpu(String cpuPath, String cpuacctPath, String cpusetPath) {
+        int[] cpuset = cpuset(cpusetPath);
+        if (cpuset == null) return null;
+        double quota = quotaCpus(cpuPath);
+        if (h.isV2()) {
+            Path d = dir("cpu", cpuPath);
+            Map<String, Long> st = d == null ? null : fs.keyValues(d.resolve("cpu.stat"));
+            if (st == null) return new CpuStats(cpuset, quota, null, null, 0, 0, -1);
+            return new CpuStats(cpuset, quota, null, null, st.getOrDefault("user_usec", 0L),
+                    st.getOrDefault("system_usec", 0L), st.containsKey("usage_usec") ? st.get("usage_usec") * 1000 : -1);
+        }
+        Path acct = dir("cpuacct", cpuacctPath);
+        if (acct == null) return new CpuStats(cpuset, quota, null, null, 0, 0, -1);
+        Long usage = Values.counter(fs.read(acct.resolve("cpuacct.usage")));
+        long[][] perCpu = usageAll(acct);
+        return new CpuStats(cpuset, quota, perCpu == null ? null : perCpu[0], perCpu == null ? null : perCpu[1],
+                0, 0, usage == null ? -1 : usage);
+    }
+
+    /** Effective cpuset: v1 cpuset.cpus, v2 cpuset.cpus.effective, walking up to the nearest non-empty. */
+    int[] cpuset(String cgPath) {
+        Path d = dir("cpuset", cgPath);
+        if (d == null) return null;
+        if (!fs.exists(d)) return null;
+        Path top = h.dir("cpuset");
+        String file = h.isV2() ? "cpuset.cpus.effective" : "cpuset.cpus";
+        for (Path p = d; p != null && p.startsWith(top); p = p.getParent()) {
+            int[] cpus = CpuList.parse(fs.read(p.resolve(file)));
+            if (cpus != null && cpus.length > 0) return cpus;
+            if (p.equals(top)) break;
+        }
+        return null;
+    }
+
+    /** Minimum quota/period over the cpu cgroup and its ancestors; 0 without a quota. */
+    double quotaCpus(String cgPath) {
+        Path d = dir("cpu", cgPath);
+        if (d == null) return 0;
+        Path top = h.dir("cpu");
+        double min = Double.MAX_VALUE;
+        for (Path p = d; p != null && p.startsWith(top); p = p.getParent()) {
+            double q = h.isV2() ? cpuMax(fs.read(p.resolve("cpu.max")))
+                    : ratio(fs.read(p.resolve("cpu.cfs_quota_us")), fs.read(p.resolve("cpu.cfs_period_us")));
+            if (q > 0 && q < min) min = q;
+            if (p.equals(top)) break;
+        }
+        return min == Double.MAX_VALUE ? 0 : min;
+    }
+
+    /** "quota period" of cpu.max as CPUs; 0 for "max" or garbage. */
+    static double cpuMax(String s) {
+        if (s == null) return 0;
+        String[] f = s.trim().split("\\s+");
+        return f.length == 2 ? ratio(f[0], f[1]) : 0;
+    }
+
+    private static double ratio(String quota, String period) {
+        Long q = Values.limit(quota), p = Values.counter(period);
+        if (q == null || p == null || p == 0 || q == Values.UNLIMITED || q <= 0) return 0;
+        return (double) q / p;
+    }
+
+    /** cpuacct.usage_all as {user[], system[]}; falls back to usage_percpu (all counted as user). */
+    private long[][] usageAll(Path acct) {
+        String all = fs.read(acct.resolve("cpuacct.usage_all"));
+        if (all != null) {
+            List<long[]> rows = new ArrayList<>();
+            for (String line : all.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length != 3) continue;
+                Long cpu = Values.counter(f[0]), u = Values.counter(f[1]), s = Values.counter(f[2]);
+                if (cpu != null && u != null && s != null && cpu < 65536) rows.add(new long[] {cpu, u, s});
+            }
+            if (!rows.isEmpty()) return toArrays(rows);
+        }
+        String pc = fs.read(acct.resolve("cpuacct.usage_percpu"));
+        if (pc == null || pc.isBlank()) return null;
+        List<long[]> rows = new ArrayList<>();
+        String[] f = pc.trim().split("\\s+");
+        for (int i = 0; i < f.length; i++) {
+            Long v = Values.counter(f[i]);
+            if (v == null) return null;
+            rows.add(new long[] {i, v, 0});
+        }
+        return toArrays(rows);
+    }
+
+    private static long[][] toArrays(List<long[]> rows) {
+        int n = (int) rows.stream().mapToLong(r -> r[0]).max().orElse(-1) + 1;
+        long[][] out = new long[2][n];
+        for (long[] r : rows) {
+            out[0][(int) r[0]] = r[1];
+            out[1][(int) r[0]] = r[2];
+        }
+        return out;
+    }
+
+    /**
+     * Thread ids of {@code cgPath} and its descendants in {@code controller}'s hierarchy (v1 "tasks",
+     * v2 "cgroup.threads"), at most {@link #MAX_THREADS}. Null if the cgroup cannot be read.
+     */
+    public int[] threads(String controller, String cgPath) {
+        Path d = dir(controller, cgPath);
+        if (d == null || !fs.exists(d)) return null;
+        String file = h.isV2() ? "cgroup.threads" : "tasks";
+        List<Integer> tids = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(d)) {
+            for (Path p : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
+                String s = fs.read(p.resolve(file));
+                if (s == null) continue;
+                for (String line : s.split("\n")) {
+                    Long t = Values.counter(line);
+                    if (t != null && t <= Integer.MAX_VALUE) tids.add(t.intValue());
+                    if (tids.size() >= MAX_THREADS) break;
+                }
+                if (tids.size() >= MAX_THREADS) break;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return tids.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

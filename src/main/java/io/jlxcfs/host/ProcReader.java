@@ -1,0 +1,111 @@
+package io.jlxcfs.host;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.jlxcfs.cgroup.CgroupFs;
+
+/**
+ * Reads the host's procfs below a root (the real /proc, or a fixture tree in tests). Methods return
+ * null (never throw) when a file or process is gone.
+ */
+public final class ProcReader {
+
+    private final Path root;
+    private final CgroupFs fs;
+
+    public ProcReader(Path root, CgroupFs fs) {
+        this.root = root;
+        this.fs = fs;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A host file below the proc root ("meminfo"), or null. */
+    public String text(String name) {
+        return fs.read(root.resolve(name));
+    }
+
+    public HostMeminfo meminfo() {
+        String s = text("meminfo");
+        return s == null ? null : HostMeminfo.parse(s);
+    }
+
+    public HostStat stat() {
+        String s = text("stat");
+        return s == null ? null : HostStat.parse(s);
+    }
+
+    public HostCpuinfo cpuinfo() {
+        String s = text("cpuinfo");
+        return s == null ? null : HostCpuinfo.parse(s);
+    }
+
+    public HostUptime uptime() {
+        return HostUptime.parse(text("uptime"));
+    }
+
+    public ProcStatus status(int pid) {
+        return ProcStatus.parse(pid, fs.read(root.resolve(pid + "/status")));
+    }
+
+    /** /proc/PID/cgroup, or null. */
+    public String cgroup(int pid) {
+        return fs.read(root.resolve(pid + "/cgroup"));
+    }
+
+    /** Field 22 of /proc/PID/stat (start time in clock ticks after boot), or -1. */
+    public long startTime(int pid) {
+        String[] f = statFields(pid);
+        if (f == null || f.length < 20) return -1;
+        try {
+            return Long.parseLong(f[19]);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Field 3 of /proc/PID/stat (R, S, D, ...), or 0 if the task is gone. */
+    public char state(int tid) {
+        String[] f = statFields(tid);
+        return f == null || f.length < 1 || f[0].isEmpty() ? 0 : f[0].charAt(0);
+    }
+
+    /** The fields after "(comm)", starting with the state (field 3). */
+    private String[] statFields(int pid) {
+        String s = fs.read(root.resolve(pid + "/stat"));
+        if (s == null) return null;
+        int close = s.lastIndexOf(')');
+        if (close < 0 || close + 2 > s.length()) return null;
+        return s.substring(close + 2).trim().split(" ");
+    }
+
+    /** The target of /proc/PID/ns/pid ("pid:[4026531836]"), or null. */
+    public String pidNamespace(int pid) {
+        try {
+            return Files.readSymbolicLink(root.resolve(pid + "/ns/pid")).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Every numeric entry of the proc root (the processes), ascending. */
+    public int[] pids() {
+        List<Integer> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.forEach(p -> {
+                String n = p.getFileName().toString();
+                if (!n.isEmpty() && n.chars().allMatch(Character::isDigit) && n.length() < 10) out.add(Integer.parseInt(n));
+            });
+        } catch (IOException | RuntimeException e) {
+            return new int[0];
+        }
+        return out.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+}

@@ -1,0 +1,40 @@
+package io.jlxcfs.render;
+
+import io.jlxcfs.host.HostCpuinfo;
+
+/** /proc/cpuinfo: only the visible CPUs' blocks, renumbered 0..k-1 in ascending host order. */
+public final class CpuinfoRenderer {
+
+    private CpuinfoRenderer() {
+    }
+
+    public static String render(HostCpuinfo host, int[] visible) {
+        StringBuilder sb = new StringBuilder(4096);
+        for (HostCpuinfo.Block b : host.blocks()) {
+            if (b.processor() < 0) {
+                sb.append(b.text()).append('\n');
+                continue;
+            }
+            int idx = indexOf(visible, b.processor());
+            if (idx >= 0) sb.append(renumber(b.text(), idx)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) return i;
+        }
+        return -1;
+    }
+
+    /** Rewrites the number of the block's "processor" line, keeping its layout. */
+    static String renumber(String block, int n) {
+        int start = block.startsWith("processor") ? 0 : block.indexOf("\nprocessor") + 1;
+        if (start < 0 || (start == 0 && !block.startsWith("processor"))) return block;
+        int colon = block.indexOf(':', start);
+        int eol = block.indexOf('\n', start);
+        if (colon < 0 || eol < colon) return block;
+        return block.substring(0, colon + 1) + " " + n + block.substring(eol);
+    }
+}
