@@ -64,6 +64,7 @@ public final class ContainerRun {
     private final Spec spec;
     private final CgroupPlan plan;
     private final Object lock = new Object();
+    private final Object cleanupLock = new Object();
     private Process process;
     private boolean cleaned;
 
@@ -118,8 +119,7 @@ public final class ContainerRun {
     private void onShutdown() {
         Process p;
         synchronized (lock) {
-            if (cleaned) return;
-            p = process;
+            p = cleaned ? null : process;
         }
         if (p != null && p.isAlive()) {
             signalAll(Signals.SIGTERM);
@@ -154,12 +154,22 @@ public final class ContainerRun {
         return out;
     }
 
-    /** Removes the cgroups once; leftover processes (escaped double forks) are killed first. */
+    /**
+     * Removes the cgroups once; leftover processes (escaped double forks) are killed first. Both the
+     * main thread and the shutdown hook call this: the lock makes the second caller wait until the
+     * first is done, so the JVM cannot halt halfway through.
+     */
     private void cleanup() {
-        synchronized (lock) {
-            if (cleaned) return;
-            cleaned = true;
+        synchronized (cleanupLock) {
+            synchronized (lock) {
+                if (cleaned) return;
+                cleaned = true;
+            }
+            removeCgroups();
         }
+    }
+
+    private void removeCgroups() {
         List<Long> left = pids();
         if (!left.isEmpty()) {
             Log.warn("killing %d process(es) left in the container's cgroup", left.size());
