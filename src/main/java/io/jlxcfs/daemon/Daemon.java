@@ -1,23 +1,37 @@
 package io.jlxcfs.daemon;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.jlxcfs.fuse.FuseServer;
+import io.jlxcfs.os.ListenFd;
+import io.jlxcfs.os.MountNs;
+import io.jlxcfs.os.Pidfile;
+import io.jlxcfs.os.SdNotify;
 import io.jlxcfs.view.ViewConfig;
 import io.jlxcfs.view.Views;
 import io.jlxcfs.vfs.Handles;
 import io.jlxcfs.vfs.Tree;
 
-/** The daemon's lifecycle: set up in order, serve, tear down in reverse order. */
+/**
+ * The daemon's lifecycle: pidfile, views, the FUSE session (fresh mount, or the live connection a
+ * previous daemon left in systemd's fd store), serve, tear down in reverse order.
+ */
 final class Daemon {
+
+    private static final int ENOTCONN = 107, ECONNABORTED = 103;
 
     private Daemon() {
     }
 
-    static int run(DaemonCommand o) {
+    static int run(DaemonCommand o) throws IOException {
         Log.setDebug(o.debug);
         Path mnt = o.mountpoint.toAbsolutePath().normalize();
         if (!Files.isDirectory(mnt)) {
@@ -25,17 +39,51 @@ final class Daemon {
             return 1;
         }
         warnIgnored(o);
+        Path pidPath = o.pidfile != null ? o.pidfile : o.runtimeDir.resolve("jlxcfs.pid");
+        try (Pidfile pid = Pidfile.acquire(pidPath)) {
+            return serve(o, mnt);
+        } catch (Pidfile.HeldException e) {
+            Log.error("%s", e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int serve(DaemonCommand o, Path mnt) {
         ViewConfig vc = new ViewConfig(o.cgroupRoot, o.procRoot, o.sysRoot, !o.disableSwap, !o.disableZswap, o.cfs, o.loadavg);
+        List<ListenFd> listen = SdNotify.listenFds();
+        Handover.Stored stored = Handover.fromStore(listen, mnt);
+        FuseServer.Connection conn;
+        if (stored != null) {
+            conn = new FuseServer.Connection.TakeOver(mnt.toString(), stored.fuseFd(), stored.init());
+            Log.info("taking over the live FUSE connection of %s from the fd store", mnt);
+        } else {
+            clearDeadMount(mnt);
+            conn = new FuseServer.Connection.Fresh(mnt.toString());
+        }
+        AtomicBoolean inStore = new AtomicBoolean(stored != null);
+        AtomicReference<FuseServer> self = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         try (Views views = new Views(vc)) {
+            SignalHooks.on("USR2", () -> {
+                views.setPassthrough(!views.isPassthrough());
+                Log.info("SIGUSR2: %s", views.isPassthrough() ? "serving host files (passthrough)" : "virtualising again");
+            });
             Tree tree = new Tree(o.sysRoot);
-            FuseServer.Config fc = new FuseServer.Config(new FuseServer.Connection.Fresh(mnt.toString()),
-                    o.fuseOptions, o.threads, o.debug);
-            try (FuseServer server = new FuseServer(fc, tree, views, new Handles(), init -> { })) {
-                Thread hook = new Thread(() -> onSignal(server, done), "jlxcfs-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
+            FuseServer.Config fc = new FuseServer.Config(conn, o.fuseOptions, o.threads, o.debug);
+            FuseServer.Hooks hooks = new FuseServer.Hooks(
+                    init -> {
+                        FuseServer s = self.get();
+                        if (!inStore.get() && s != null && Handover.store(s.fd(), init, mnt)) inStore.set(true);
+                    },
+                    () -> {
+                        SdNotify.notify("READY=1\nSTATUS=serving " + mnt + "\nMAINPID=" + ProcessHandle.current().pid());
+                        Log.info("serving %s", mnt);
+                    });
+            try (FuseServer server = new FuseServer(fc, tree, views, new Handles(), hooks)) {
+                self.set(server);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> onSignal(server, inStore, done), "jlxcfs-shutdown"));
                 server.start();
-                Log.info("serving %s", mnt);
+                startWatchdog(server, mnt);
                 int rc = server.loop();
                 Log.info("stopped (loop result %d)", rc);
             } finally {
@@ -46,11 +94,27 @@ final class Daemon {
     }
 
     /**
-     * SIGTERM/SIGINT: stop the loop, let the main thread unmount and destroy, and exit 0 (the JVM
-     * would otherwise report 143). Gives up after 5 s: process exit then closes /dev/fuse.
+     * A jlxcfs mount whose daemon died without a store leaves a dead mount that would shadow the
+     * new one's users: detach it first ({@code jlxcfs remount} then fixes containers).
      */
-    private static void onSignal(FuseServer server, CountDownLatch done) {
+    private static void clearDeadMount(Path mnt) {
+        int probe = MountNs.probe(mnt.resolve("proc").toString());
+        if (probe == ENOTCONN || probe == ECONNABORTED) {
+            int rc = MountNs.umountDetach(mnt.toString());
+            Log.info("detached a dead mount at %s%s", mnt, rc == 0 ? "" : " (errno " + rc + ")");
+        }
+    }
+
+    /**
+     * SIGTERM/SIGINT: stop the loop and let the main thread tear down. With the connection in the
+     * fd store the mount stays for the next daemon (a hand-over); otherwise it is unmounted. Exits
+     * 0 (the JVM would report 143), after at most 5 s.
+     */
+    private static void onSignal(FuseServer server, AtomicBoolean inStore, CountDownLatch done) {
         if (done.getCount() == 0) return;
+        boolean handOver = inStore.get();
+        SdNotify.notify("STOPPING=1\nSTATUS=" + (handOver ? "handing the connection over" : "unmounting"));
+        server.keepConnectionOnStop(handOver);
         server.stop();
         try {
             if (!done.await(5, TimeUnit.SECONDS)) {
@@ -60,6 +124,29 @@ final class Daemon {
             Thread.currentThread().interrupt();
         }
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * With WatchdogSec= set, pings at half the interval while the mount answers: a stat through
+     * the mount on this thread stalls when every worker is wedged, and systemd then restarts us
+     * (taking the connection over).
+     */
+    private static void startWatchdog(FuseServer server, Path mnt) {
+        OptionalLong us = SdNotify.watchdogIntervalMicros();
+        if (us.isEmpty()) return;
+        long periodMs = Math.max(100, us.getAsLong() / 2000);
+        Thread.ofPlatform().daemon().name("jlxcfs-watchdog").start(() -> {
+            while (!server.stopping()) {
+                try {
+                    Thread.sleep(periodMs);
+                    if (Files.exists(mnt.resolve("proc/meminfo"))) SdNotify.watchdogPing();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    Log.once(Log.WARNING, "watchdog", "watchdog check failed: %s", e);
+                }
+            }
+        });
     }
 
     private static void warnIgnored(DaemonCommand o) {

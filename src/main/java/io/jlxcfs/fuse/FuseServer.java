@@ -42,6 +42,15 @@ public final class FuseServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Callbacks from the session.
+     *
+     * @param initSink  receives the kernel's raw FUSE_INIT (fresh mounts only)
+     * @param onServing runs when the connection is initialised and requests flow
+     */
+    public record Hooks(Consumer<byte[]> initSink, Runnable onServing) {
+    }
+
     /** Options of the session. */
     public record Config(Connection connection, List<String> mountOptions, int maxThreads, boolean debug) {
     }
@@ -49,7 +58,7 @@ public final class FuseServer implements AutoCloseable {
     private final Config config;
     private final Ops ops;
     private final Arena arena = Arena.ofShared();
-    private final Consumer<byte[]> initSink;
+    private final Hooks hooks;
     private MemorySegment session = MemorySegment.NULL;
     private int fd = -1;
     private int stopFd = -1;
@@ -59,10 +68,10 @@ public final class FuseServer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean keepConnection;
 
-    public FuseServer(Config config, Tree tree, Renderer renderer, Handles handles, Consumer<byte[]> initSink) {
+    public FuseServer(Config config, Tree tree, Renderer renderer, Handles handles, Hooks hooks) {
         this.config = config;
-        this.ops = new Ops(tree, renderer, handles);
-        this.initSink = initSink;
+        this.ops = new Ops(tree, renderer, handles, hooks.onServing());
+        this.hooks = hooks;
     }
 
     /** Creates the session and mounts (or takes over); the mount serves once {@link #loop()} runs. */
@@ -93,7 +102,7 @@ public final class FuseServer implements AutoCloseable {
                 replay = t.init();
             }
         }
-        io = new DevIo(fd, stopFd, initSink, replay);
+        io = new DevIo(fd, stopFd, hooks.initSink(), replay);
         io.session(session);
         int rc = fuse_lowlevel_h.fuse_session_custom_io(session, io.struct(arena), fd);
         if (rc != 0) {

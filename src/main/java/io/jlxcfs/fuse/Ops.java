@@ -45,6 +45,7 @@ final class Ops {
     private final long startSec = System.currentTimeMillis() / 1000;
     private volatile MemorySegment session = MemorySegment.NULL;
     private final Counters counters = new Counters();
+    private final Runnable onServing;
 
     /** Request counters, readable by operators through {@code jlxcfs stats}. */
     public static final class Counters {
@@ -65,7 +66,8 @@ final class Ops {
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    Ops(Tree tree, Renderer renderer, Handles handles) {
+    Ops(Tree tree, Renderer renderer, Handles handles, Runnable onServing) {
+        this.onServing = onServing;
         this.tree = tree;
         this.renderer = renderer;
         this.handles = handles;
@@ -209,8 +211,9 @@ final class Ops {
             Log.info("FUSE connection initialised (%s, libfuse %s)",
                     FuseServer.initSummary(io.jlxcfs.bindings.fuse.fuse_conn_info.ofAddress(conn)),
                     io.jlxcfs.bindings.fuse.FuseVersions.loaded());
+            onServing.run();
         } catch (Throwable t) {
-            // informational only
+            Log.once(Log.WARNING, "init-hook", "init hook failed: %s", t);
         }
     }
 
