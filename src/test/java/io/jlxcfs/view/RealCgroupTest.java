@@ -60,6 +60,7 @@ class RealCgroupTest {
     private Path cgroup(String controller) throws IOException {
         String own = ownCgroup(controller);
         assumeTrue(own != null && Files.isDirectory(ROOT.resolve(controller)), "no v1 " + controller + " hierarchy");
+        assumeTrue(Files.isWritable(ROOT.resolve(controller + own)), "cgroup " + controller + own + " not writable (not root?)");
         Path d = ROOT.resolve(controller + own).resolve("jlxcfs-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Files.createDirectory(d);
         created.add(d);
