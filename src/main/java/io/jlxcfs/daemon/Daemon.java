@@ -3,7 +3,6 @@ package io.jlxcfs.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.jlxcfs.fuse.FuseServer;
-import io.jlxcfs.os.ListenFd;
 import io.jlxcfs.os.MountNs;
 import io.jlxcfs.os.Pidfile;
 import io.jlxcfs.os.SdNotify;
@@ -34,33 +32,34 @@ final class Daemon {
     static int run(DaemonCommand o) throws IOException {
         Log.setDebug(o.debug);
         Path mnt = o.mountpoint.toAbsolutePath().normalize();
-        if (!Files.isDirectory(mnt)) {
-            Log.error("mountpoint %s is not a directory", mnt);
-            return 1;
-        }
         warnIgnored(o);
         Path pidPath = o.pidfile != null ? o.pidfile : o.runtimeDir.resolve("jlxcfs.pid");
         try (Pidfile pid = Pidfile.acquire(pidPath)) {
-            return serve(o, mnt);
+            // a connection kept in the fd store comes first: while it waits for us, any access to
+            // the mountpoint (even a stat) would block on the very daemon we are about to become
+            Handover.Stored stored = Handover.fromStore(SdNotify.listenFds(), mnt);
+            FuseServer.Connection conn;
+            if (stored != null) {
+                conn = new FuseServer.Connection.TakeOver(mnt.toString(), stored.fuseFd(), stored.init());
+                Log.info("taking over the live FUSE connection of %s from the fd store", mnt);
+            } else {
+                clearDeadMount(mnt);
+                if (!Files.isDirectory(mnt)) {
+                    Log.error("mountpoint %s is not a directory", mnt);
+                    return 1;
+                }
+                conn = new FuseServer.Connection.Fresh(mnt.toString());
+            }
+            return serve(o, mnt, conn, stored != null);
         } catch (Pidfile.HeldException e) {
             Log.error("%s", e.getMessage());
             return 1;
         }
     }
 
-    private static int serve(DaemonCommand o, Path mnt) {
+    private static int serve(DaemonCommand o, Path mnt, FuseServer.Connection conn, boolean fromStore) {
         ViewConfig vc = new ViewConfig(o.cgroupRoot, o.procRoot, o.sysRoot, !o.disableSwap, !o.disableZswap, o.cfs, o.loadavg);
-        List<ListenFd> listen = SdNotify.listenFds();
-        Handover.Stored stored = Handover.fromStore(listen, mnt);
-        FuseServer.Connection conn;
-        if (stored != null) {
-            conn = new FuseServer.Connection.TakeOver(mnt.toString(), stored.fuseFd(), stored.init());
-            Log.info("taking over the live FUSE connection of %s from the fd store", mnt);
-        } else {
-            clearDeadMount(mnt);
-            conn = new FuseServer.Connection.Fresh(mnt.toString());
-        }
-        AtomicBoolean inStore = new AtomicBoolean(stored != null);
+        AtomicBoolean inStore = new AtomicBoolean(fromStore);
         AtomicReference<FuseServer> self = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         try (Views views = new Views(vc)) {
