@@ -1,5 +1,6 @@
 package io.jlxcfs.bindings.load;
 
+import io.jlxcfs.bindings.Native;
 import io.jlxcfs.bindings.fuse.FuseVersions;
 import io.jlxcfs.bindings.fuse.fuse_lowlevel_h;
 import io.jlxcfs.bindings.libc.cmsghdr;
@@ -73,7 +74,7 @@ class BindingsLoadTest {
 
     @Test
     void pkgversionIsTheInstalledRelease() throws IOException {
-        String s = fuse_lowlevel_h.fuse_pkgversion().reinterpret(64).getString(0);
+        String s = Native.cString(fuse_lowlevel_h.fuse_pkgversion());
         assertTrue(Pattern.matches("3\\.\\d+\\.\\d+.*", s), s);
         FuseVersions.Version v = FuseVersions.loaded();
         assertEquals(FuseVersions.Version.parse(s), v);
@@ -134,7 +135,7 @@ class BindingsLoadTest {
 
         MemorySegment rx = message(-1);
         assertEquals(1, libc_h.recvmsg(cs, sv[1], rx, MSG_CMSG_CLOEXEC));
-        MemorySegment cmsg = msghdr.msg_control(rx).reinterpret(24);
+        MemorySegment cmsg = Native.view(msghdr.msg_control(rx), 24);
         assertEquals(SOL_SOCKET, cmsghdr.cmsg_level(cmsg));
         assertEquals(SCM_RIGHTS, cmsghdr.cmsg_type(cmsg));
         int passed = track(cmsg.get(JAVA_INT, cmsghdr.sizeof()));
