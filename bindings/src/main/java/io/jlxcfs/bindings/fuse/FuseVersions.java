@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
  * the SONAME (in {@link fuse_lowlevel_h}), the default-versioned symbols FFM's {@code dlsym} would
  * pick, and the {@code fuse_file_info} bit positions that moved in 3.14.1-3.16.x.
  */
+@SuppressWarnings("restricted")
 public final class FuseVersions {
 
     private FuseVersions() {
