@@ -71,8 +71,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fleet", paramLabel = "N", description = "Fleet mode: N reader threads, each in a memory cgroup of its own (cgroup v1), instead of --threads.")
     int fleet;
 
-    @Option(names = "--reader", paramLabel = "KIND", description = "Reader loop: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reader", paramLabel = "KIND", converter = KindConverter.class,
+            description = "Reader loop: native (libc via FFM, allocation-free), channel (FileChannel), stream (FileInputStream) (default: native).")
     ReadLoop.Kind reader = ReadLoop.Kind.NATIVE;
+
+    /** Case-insensitive reader kinds ("native"). */
+    static final class KindConverter implements CommandLine.ITypeConverter<ReadLoop.Kind> {
+        @Override
+        public ReadLoop.Kind convert(String value) {
+            try {
+                return ReadLoop.Kind.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected native, channel or stream but was '" + value + "'");
+            }
+        }
+    }
 
     @Option(names = "--json", description = "One JSON document on stdout instead of the tables; no progress.")
     boolean json;
