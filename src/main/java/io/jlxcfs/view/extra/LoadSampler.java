@@ -3,6 +3,7 @@ package io.jlxcfs.view.extra;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,6 +44,7 @@ public final class LoadSampler implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Path, Node> nodes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService exec;
+    private Map<Integer, TaskCounter.NsPid> nsPids = Map.of();   // sampler thread only
 
     /** A running sampler with its own thread. */
     public LoadSampler(Path procRoot, Duration interval, Duration idle) {
@@ -89,22 +91,22 @@ public final class LoadSampler implements AutoCloseable {
      */
     synchronized void sweep() {
         long now = nanoTime.getAsLong();
-        TaskCounter counter = new TaskCounter(procRoot);
+        TaskCounter counter = new TaskCounter(procRoot, nsPids);
         for (Node n : nodes.values()) {
-            if (now - n.lastRead > idleNanos || !Files.isDirectory(n.dir)) {
-                nodes.remove(n.dir, n);
+            TaskCounts c = now - n.lastRead > idleNanos ? null : counter.count(n.dir);
+            if (c == null) {
+                if (now - n.lastRead > idleNanos || !Files.isDirectory(n.dir)) nodes.remove(n.dir, n);
                 continue;
             }
-            TaskCounts c = counter.count(n.dir);
-            if (c == null) continue;
             n.counted = true;
             n.published = new Snapshot(n.published.load().next(c.active()), c);
         }
+        nsPids = counter.nsPids();
     }
 
     /** Publishes counts (not yet an average step) for a node nobody has counted. */
     synchronized void countNew() {
-        TaskCounter counter = new TaskCounter(procRoot);
+        TaskCounter counter = new TaskCounter(procRoot, nsPids);
         for (Node n : nodes.values()) {
             if (n.counted) continue;
             TaskCounts c = counter.count(n.dir);

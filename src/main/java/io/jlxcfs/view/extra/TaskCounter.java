@@ -23,6 +23,8 @@ final class TaskCounter {
     static final int MAX_DEPTH = 8;
 
     private final Path procRoot;
+    private final Map<Integer, NsPid> previousNsPids;
+    private final Map<Integer, NsPid> nsPids = new HashMap<>();
     private final Map<Path, DirTotals> dirs = new HashMap<>();
     private final Map<Integer, ThreadInfo> threads = new HashMap<>();
     private final byte[] buf = new byte[1024];
@@ -42,15 +44,30 @@ final class TaskCounter {
         }
     }
 
+    /** A thread's id in its own pid namespace, remembered with its start time (tids get reused). */
+    record NsPid(long start, long nsPid) {
+    }
+
     TaskCounter(Path procRoot) {
+        this(procRoot, Map.of());
+    }
+
+    /** @param previousNsPids what the previous sweep learnt from {@code /proc/<tid>/status}, reused if still valid */
+    TaskCounter(Path procRoot, Map<Integer, NsPid> previousNsPids) {
         this.procRoot = procRoot;
+        this.previousNsPids = previousNsPids;
+    }
+
+    /** The namespace pids this sweep used, to hand to the next sweep. */
+    Map<Integer, NsPid> nsPids() {
+        return nsPids;
     }
 
     /** Counts of {@code dir} and its descendants; {@code null} if {@code dir} has no readable task file. */
     TaskCounts count(Path dir) {
         DirTotals t = totals(dir, 0);
         if (t == null) return null;
-        return new TaskCounts(t.running, t.blocked, t.total, t.newestTid == 0 ? 0 : nsPid(t.newestTid));
+        return new TaskCounts(t.running, t.blocked, t.total, t.newestTid == 0 ? 0 : nsPid(t.newestTid, t.newestStart));
     }
 
     private DirTotals totals(Path dir, int depth) {
@@ -60,7 +77,7 @@ final class TaskCounter {
         if (tids == null) return null;
         DirTotals t = DirTotals.EMPTY;
         for (int tid : tids) t = t.plus(thread(tid));
-        if (depth < MAX_DEPTH) {
+        if (depth < MAX_DEPTH && mayHaveSubdirs(dir)) {
             for (Path child : children(dir)) {
                 DirTotals c = totals(child, depth + 1);
                 if (c != null) t = t.plus(c);
@@ -100,6 +117,18 @@ final class TaskCounter {
         return out;
     }
 
+    /**
+     * A directory's link count is 2 + its number of subdirectories (kernfs, ext4, tmpfs): one stat
+     * instead of listing and stat-ing every control file of each leaf cgroup.
+     */
+    private static boolean mayHaveSubdirs(Path dir) {
+        try {
+            return ((Number) Files.getAttribute(dir, "unix:nlink")).intValue() != 2;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     private static List<Path> children(Path dir) {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isDirectory)) {
@@ -129,9 +158,15 @@ final class TaskCounter {
     }
 
     /** The last NSpid entry of {@code /proc/<tid>/status}: the id inside the thread's own pid namespace. */
-    private long nsPid(int tid) {
-        String s = read(procRoot.resolve(Integer.toString(tid)).resolve("status"), false);
-        return s == null ? tid : parseNsPid(s, tid);
+    private long nsPid(int tid, long start) {
+        NsPid known = nsPids.get(tid);
+        if (known == null) known = previousNsPids.get(tid);
+        if (known == null || known.start() != start) {
+            String s = read(procRoot.resolve(Integer.toString(tid)).resolve("status"), false);
+            known = new NsPid(start, s == null ? tid : parseNsPid(s, tid));
+        }
+        nsPids.put(tid, known);
+        return known.nsPid();
     }
 
     static long parseNsPid(String status, long fallback) {
