@@ -3,7 +3,12 @@ package io.jlxcfs.view.extra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TaskCounterTest {
 
@@ -27,6 +32,16 @@ class TaskCounterTest {
         assertEquals(new TaskCounts(2, 0, 10, 180), all);
         // reads are shared inside one sweep: counting a child after its parent gives the same answer
         assertEquals(new TaskCounts(2, 0, 8, 3), counter.count(Fixtures.path(Fixtures.CTR1)));
+    }
+
+    @Test
+    void nestedChildCgroupsAreCountedAndLeavesAreNotListed(@TempDir Path tmp) throws IOException {
+        Path top = Files.createDirectory(tmp.resolve("top"));
+        Path child = Files.createDirectories(top.resolve("a/b"));
+        Files.writeString(top.resolve("tasks"), "147\n");
+        Files.writeString(top.resolve("a/tasks"), "");
+        Files.writeString(child.resolve("tasks"), "149\n156\n99999\n");   // 99999 exited: not counted
+        assertEquals(new TaskCounts(2, 0, 3, 1), counter.count(top));
     }
 
     @Test

@@ -55,12 +55,12 @@ final class TestCgroups implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (Process p : procs) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        for (Process p : procs) p.waitFor();
+        for (Process p : procs) p.onExit().join();
         while (!dirs.isEmpty()) {
             Path d = dirs.pop();
             for (int i = 0; i < 50; i++) {
@@ -68,9 +68,17 @@ final class TestCgroups implements AutoCloseable {
                     Files.deleteIfExists(d);
                     break;
                 } catch (IOException e) {
-                    Thread.sleep(100);   // the killed tasks are still leaving the cgroup
+                    pause();   // the killed tasks are still leaving the cgroup
                 }
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
