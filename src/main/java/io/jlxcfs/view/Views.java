@@ -85,8 +85,29 @@ public final class Views implements Renderer {
 
     @Override
     public byte[] render(VirtualFile file, int pid) {
+        if (!virtualising()) return host(file);
+        Caller c;
         try {
-            String s = passthrough || layoutUnknown() ? null : view(file, pid);
+            c = callers.resolve(pid);
+        } catch (RuntimeException e) {
+            Log.once(Log.ERR, "resolve-bug", "resolving caller %d failed, serving the host file: %s", pid, e);
+            return host(file);
+        }
+        return render(file, c);
+    }
+
+    /** Whether files are rendered per caller at all (false in passthrough or without cgroups). */
+    public boolean virtualising() {
+        return !passthrough && !layoutUnknown();
+    }
+
+    /**
+     * Renders {@code file} for an already resolved caller (null: the host file). The cache in
+     * front of the views resolves callers itself and keys on the result.
+     */
+    public byte[] render(VirtualFile file, Caller caller) {
+        try {
+            String s = !virtualising() || caller == null ? null : view(file, caller);
             return s == null ? host(file) : s.getBytes(StandardCharsets.ISO_8859_1);
         } catch (RuntimeException | StackOverflowError e) {
             Log.once(Log.ERR, "view-bug:" + file, "rendering %s failed, serving the host file: %s", file.path(), e);
@@ -99,7 +120,7 @@ public final class Views implements Renderer {
     }
 
     /** The virtual content, or null for the host file. */
-    private String view(VirtualFile file, int pid) {
+    private String view(VirtualFile file, Caller pid) {
         return switch (file) {
             case PROC_MEMINFO -> meminfo(pid);
             case PROC_SWAPS -> swaps(pid);
@@ -111,13 +132,13 @@ public final class Views implements Renderer {
         };
     }
 
-    private String meminfo(int pid) {
+    private String meminfo(Caller pid) {
         MemoryStats m = memory(pid);
         HostMeminfo host = m == null ? null : proc.meminfo();
         return host == null ? null : MeminfoRenderer.render(host, m, config.swap(), config.zswap());
     }
 
-    private String swaps(int pid) {
+    private String swaps(Caller pid) {
         MemoryStats m = memory(pid);
         HostMeminfo host = m == null ? null : proc.meminfo();
         if (host == null) return null;
@@ -125,18 +146,18 @@ public final class Views implements Renderer {
                 MemoryPolicy.swapUsedKb(m, config.swap()));
     }
 
-    private String cpuinfo(int pid) {
+    private String cpuinfo(Caller pid) {
         CpuView v = cpu(pid);
         HostCpuinfo host = v == null ? null : proc.cpuinfo();
         return host == null ? null : CpuinfoRenderer.render(host, v.visible);
     }
 
-    private String online(int pid) {
+    private String online(Caller pid) {
         CpuView v = cpu(pid);
         return v == null ? null : OnlineRenderer.render(v.visible.length);
     }
 
-    private String stat(int pid) {
+    private String stat(Caller pid) {
         CpuView v = cpu(pid);
         if (v == null) return null;
         long[][] rows = CpuPolicy.statRows(v.host, v.visible, v.stats);
@@ -144,7 +165,7 @@ public final class Views implements Renderer {
         return StatRenderer.render(v.host, rows, counts[0], counts[1]);
     }
 
-    private String uptime(int pid) {
+    private String uptime(Caller pid) {
         CpuView v = cpu(pid);
         if (v == null || v.caller.sharedNs()) return null;
         HostUptime host = proc.uptime();
@@ -153,9 +174,9 @@ public final class Views implements Renderer {
         return UptimeRenderer.render(u[0], u[1]);
     }
 
-    private MemoryStats memory(int pid) {
-        Caller c = callers.resolve(pid);
+    private MemoryStats memory(Caller c) {
         if (c == null) return null;
+        int pid = c.pid();
         String path = c.cgroups().path("memory", cgroups.hierarchies().isV2());
         MemoryStats m = path == null ? null : cgroups.memory(path);
         if (m == null) Log.once(Log.INFO, "memory-cgroup-unreadable", "memory cgroup %s of %d unreadable; serving host files", path, pid);
@@ -166,9 +187,9 @@ public final class Views implements Renderer {
     private record CpuView(Caller caller, CpuStats stats, HostStat host, int[] visible) {
     }
 
-    private CpuView cpu(int pid) {
-        Caller c = callers.resolve(pid);
+    private CpuView cpu(Caller c) {
         if (c == null) return null;
+        int pid = c.pid();
         boolean v2 = cgroups.hierarchies().isV2();
         CpuStats s = cgroups.cpu(c.cgroups().path("cpu", v2), c.cgroups().path("cpuacct", v2),
                 c.cgroups().path("cpuset", v2));
