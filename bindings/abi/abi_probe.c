@@ -99,6 +99,8 @@ static void fuse_structs(void)
 
     STRUCT(fuse_ctx);
     FIELD(fuse_ctx, uid); FIELD(fuse_ctx, gid); FIELD(fuse_ctx, pid); FIELD(fuse_ctx, umask);
+    STRUCT(fuse_buf);
+    FIELD(fuse_buf, size); FIELD(fuse_buf, flags); FIELD(fuse_buf, mem); FIELD(fuse_buf, fd); FIELD(fuse_buf, pos);
 
     STRUCT(fuse_conn_info);
     FIELD(fuse_conn_info, proto_major); FIELD(fuse_conn_info, proto_minor); FIELD(fuse_conn_info, max_write);

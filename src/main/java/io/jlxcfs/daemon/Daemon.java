@@ -68,7 +68,7 @@ final class Daemon {
                 Log.info("SIGUSR2: %s", views.isPassthrough() ? "serving host files (passthrough)" : "virtualising again");
             });
             Tree tree = new Tree(o.sysRoot);
-            FuseServer.Config fc = new FuseServer.Config(conn, o.fuseOptions, o.threads, o.debug);
+            FuseServer.Config fc = new FuseServer.Config(conn, o.fuseOptions, o.threads, o.debug, o.libfuseLoop);
             FuseServer.Hooks hooks = new FuseServer.Hooks(
                     init -> {
                         FuseServer s = self.get();

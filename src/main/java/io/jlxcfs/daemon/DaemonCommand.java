@@ -71,8 +71,11 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Maximum FUSE worker threads (default: ${DEFAULT-VALUE}).")
-    int threads = 16;
+    @Option(names = "--threads", paramLabel = "N", description = "FUSE worker threads (default: ${DEFAULT-VALUE}).")
+    int threads = 8;
+
+    @Option(names = "--libfuse-loop", hidden = true, description = "Use libfuse's fuse_session_loop_mt instead of jlxcfs's Java workers (for comparison).")
+    boolean libfuseLoop;
 
     @Option(names = "--cache-max", paramLabel = "BYTES", description = "Cap on the off-heap rendered-buffer cache (default: ${DEFAULT-VALUE}).")
     long cacheMax = 32L << 20;

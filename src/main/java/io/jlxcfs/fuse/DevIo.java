@@ -15,7 +15,7 @@ import io.jlxcfs.bindings.fuse.fuse_in_header;
 import io.jlxcfs.bindings.fuse.fuse_lowlevel_h;
 import io.jlxcfs.bindings.fuse.fuse_out_header;
 import io.jlxcfs.bindings.libc.libc_h;
-import io.jlxcfs.bindings.libc.pollfd;
+import io.jlxcfs.bindings.libc.epoll_event;
 import io.jlxcfs.daemon.Log;
 
 /**
@@ -29,8 +29,8 @@ import io.jlxcfs.daemon.Log;
  * <li>after such a takeover it asks the kernel to resend requests the dead daemon had read but
  * not answered ({@code FUSE_NOTIFY_RESEND}, Linux 6.9+);</li>
  * <li>it makes every blocked worker return when the daemon stops, without aborting the
- * connection, by polling an eventfd beside the device: libfuse 3.14 only sets a flag in
- * {@code fuse_session_exit} and would otherwise sit in {@code read()}.</li>
+ * connection: the device is non-blocking and idle workers wait in epoll on it and on a stop
+ * eventfd (libfuse 3.14 only sets a flag in {@code fuse_session_exit}).</li>
  * </ul>
  * Worker threads disable pthread cancellation while in here: libfuse cancels idle workers when the
  * loop ends, and a cancellation unwinding through JVM frames would kill the JVM.
@@ -41,7 +41,6 @@ final class DevIo {
     static final int FUSE_NOTIFY_RESEND = 7;
     /** The request id given to a replayed INIT: the kernel has no such request and drops our reply. */
     static final long REPLAYED_INIT_UNIQUE = 1L << 62;
-    private static final short POLLIN = 1;
     private static final int PTHREAD_CANCEL_DISABLE = 1;
 
     private final int fd;
@@ -55,12 +54,36 @@ final class DevIo {
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    /** Per-thread buffers: pollfds and the errno capture, allocated once per worker. */
-    private static final class Scratch {
+    private static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLLIN = 1, EPOLLEXCLUSIVE = 1 << 28;
+    private static final long STOP_TOKEN = 1;
+
+    /**
+     * Per-worker state, made once per thread: an epoll set with the device (exclusive, so one
+     * request wakes one worker, as blocking reads would) and the stop eventfd (every worker
+     * wakes), the event buffer and the errno capture.
+     */
+    private final class Scratch {
         final Arena arena = Arena.ofAuto();
-        final MemorySegment pfds = pollfd.allocateArray(2, arena);
         final MemorySegment callState = libc_h.callState(arena);
         final MemorySegment old = arena.allocate(JAVA_INT);
+        final MemorySegment event = epoll_event.allocate(arena);
+        final int epfd;
+
+        Scratch() {
+            epfd = libc_h.epoll_create1(callState, EPOLL_CLOEXEC);
+            if (epfd < 0) throw new IllegalStateException("epoll_create1: errno " + libc_h.errno(callState));
+            add(fd, EPOLLIN | EPOLLEXCLUSIVE, 0);
+            add(stopFd, EPOLLIN, STOP_TOKEN);
+        }
+
+        private void add(int target, int events, long token) {
+            MemorySegment ev = epoll_event.allocate(arena);
+            epoll_event.events(ev, events);
+            epoll_event.data(ev, token);
+            if (libc_h.epoll_ctl(callState, epfd, EPOLL_CTL_ADD, target, ev) != 0) {
+                throw new IllegalStateException("epoll_ctl: errno " + libc_h.errno(callState));
+            }
+        }
     }
 
     /**
@@ -142,29 +165,15 @@ final class DevIo {
         }
     }
 
+    /**
+     * One request from the (non-blocking) device: try to read, and wait in epoll only when there
+     * is nothing to read, so a busy daemon makes one syscall per request.
+     */
     private long readDevice(Scratch s, int devFd, MemorySegment buf, long len) {
-        MemorySegment p0 = pollfd.asSlice(s.pfds, 0);
-        MemorySegment p1 = pollfd.asSlice(s.pfds, 1);
         while (true) {
             if (stopping) {
                 exitSession();
                 return -1;
-            }
-            pollfd.fd(p0, devFd);
-            pollfd.events(p0, POLLIN);
-            pollfd.revents(p0, (short) 0);
-            pollfd.fd(p1, stopFd);
-            pollfd.events(p1, POLLIN);
-            pollfd.revents(p1, (short) 0);
-            int r = libc_h.poll(s.callState, s.pfds, 2, -1);
-            if (r < 0) {
-                int e = libc_h.errno(s.callState);
-                if (e == Errno.EINTR) continue;
-                return fail("poll", e);
-            }
-            if (pollfd.revents(p1) != 0) {
-                stopping = true;
-                continue;
             }
             long n = libc_h.read(s.callState, devFd, buf, len);
             if (n >= 0) {
@@ -172,7 +181,13 @@ final class DevIo {
                 return n;
             }
             int e = libc_h.errno(s.callState);
-            if (e == Errno.EINTR || e == Errno.EAGAIN || e == Errno.ENOENT) continue;
+            if (e == Errno.EAGAIN) {
+                int r = libc_h.epoll_wait(s.callState, s.epfd, s.event, 1, -1);
+                if (r < 0 && libc_h.errno(s.callState) != Errno.EINTR) return fail("epoll_wait", libc_h.errno(s.callState));
+                if (r > 0 && epoll_event.data(s.event) == STOP_TOKEN) stopping = true;
+                continue;
+            }
+            if (e == Errno.EINTR || e == Errno.ENOENT) continue;
             if (e == Errno.ENODEV) {
                 // unmounted (fusermount3 -u, umount) or aborted
                 exitSession();

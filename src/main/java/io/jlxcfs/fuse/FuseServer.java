@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import io.jlxcfs.bindings.Native;
 import io.jlxcfs.bindings.fuse.fuse_args;
+import io.jlxcfs.bindings.fuse.fuse_buf;
 import io.jlxcfs.bindings.fuse.fuse_conn_info;
 import io.jlxcfs.bindings.fuse.fuse_lowlevel_h;
 import io.jlxcfs.bindings.fuse.fuse_lowlevel_ops;
@@ -51,8 +52,18 @@ public final class FuseServer implements AutoCloseable {
     public record Hooks(Consumer<byte[]> initSink, Runnable onServing) {
     }
 
-    /** Options of the session. */
-    public record Config(Connection connection, List<String> mountOptions, int maxThreads, boolean debug) {
+    /**
+     * Options of the session.
+     *
+     * @param workers       worker threads
+     * @param libfuseLoop   run libfuse's own multi-threaded loop ({@code fuse_session_loop_mt_312})
+     *                      instead of jlxcfs's Java workers (for comparison; see {@link #loop()})
+     */
+    public record Config(Connection connection, List<String> mountOptions, int workers, boolean debug,
+                         boolean libfuseLoop) {
+        public Config(Connection connection, List<String> mountOptions, int workers, boolean debug) {
+            this(connection, mountOptions, workers, debug, false);
+        }
     }
 
     private final Config config;
@@ -102,11 +113,21 @@ public final class FuseServer implements AutoCloseable {
                 replay = t.init();
             }
         }
+        setNonBlocking(fd);
         io = new DevIo(fd, stopFd, hooks.initSink(), replay);
         io.session(session);
         int rc = fuse_lowlevel_h.fuse_session_custom_io(session, io.struct(arena), fd);
         if (rc != 0) {
             throw new IllegalStateException("fuse_session_custom_io failed: " + rc);
+        }
+    }
+
+    /** Workers wait in epoll, never in read(): a stop then wakes them all (see DevIo). */
+    private void setNonBlocking(int devFd) {
+        MemorySegment cs = libc_h.callState(arena);
+        int fl = libc_h.fcntl(cs, devFd, 3 /* F_GETFL */, 0);
+        if (fl < 0 || libc_h.fcntl(cs, devFd, 4 /* F_SETFL */, fl | 04000 /* O_NONBLOCK */) < 0) {
+            throw new IllegalStateException("fcntl(O_NONBLOCK) on /dev/fuse failed: errno " + libc_h.errno(cs));
         }
     }
 
@@ -141,23 +162,73 @@ public final class FuseServer implements AutoCloseable {
     }
 
     /**
-     * Runs the multi-threaded loop until the daemon stops or the filesystem is unmounted from
-     * outside; then unmounts (unless the connection is being handed over) and destroys the session.
+     * Serves until the daemon stops or the filesystem is unmounted from outside; then unmounts
+     * (unless the connection is being handed over) and destroys the session.
      *
-     * @return libfuse's loop result (0 on a clean stop)
+     * <p>By default the loop is jlxcfs's own: Java platform threads each calling
+     * {@code fuse_session_receive_buf} and {@code fuse_session_process_buf}, which is what
+     * libfuse's loop does per worker. libfuse's {@code fuse_session_loop_mt} would run the upcalls
+     * on native threads it creates (a JVM attach each, 80-280 µs) and, when the loop ends, it
+     * {@code pthread_cancel}s workers that may be inside a Java upcall, which the JVM does not
+     * survive; its loop stays available with {@link Config#libfuseLoop()}.
+     *
+     * @return 0 on a clean stop, else a negative errno
      */
     public int loop() {
+        int rc = config.libfuseLoop() ? libfuseLoop() : javaLoop();
+        teardown();
+        return rc;
+    }
+
+    private int libfuseLoop() {
         MemorySegment cfg = fuse_lowlevel_h.fuse_loop_cfg_create();
-        int rc;
         try {
-            fuse_lowlevel_h.fuse_loop_cfg_set_max_threads(cfg, config.maxThreads());
+            fuse_lowlevel_h.fuse_loop_cfg_set_max_threads(cfg, config.workers());
             fuse_lowlevel_h.fuse_loop_cfg_set_clone_fd(cfg, 0);
-            rc = fuse_lowlevel_h.fuse_session_loop_mt_312(session, cfg);
+            return fuse_lowlevel_h.fuse_session_loop_mt_312(session, cfg);
         } finally {
             fuse_lowlevel_h.fuse_loop_cfg_destroy(cfg);
         }
-        teardown();
-        return rc;
+    }
+
+    private int javaLoop() {
+        java.util.concurrent.atomic.AtomicInteger result = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, config.workers()); i++) {
+            workers.add(Thread.ofPlatform().name("jlxcfs-fuse-" + i).start(() -> work(result)));
+        }
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop();
+            }
+        }
+        return result.get();
+    }
+
+    private void work(java.util.concurrent.atomic.AtomicInteger result) {
+        MemorySegment se = session;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = fuse_buf.allocate(a);
+            buf.fill((byte) 0);
+            while (fuse_lowlevel_h.fuse_session_exited(se) == 0) {
+                int res = fuse_lowlevel_h.fuse_session_receive_buf(se, buf);
+                if (res == -Errno.EINTR || res == -Errno.EAGAIN) continue;
+                if (res <= 0) {
+                    if (res < 0) result.compareAndSet(0, res);
+                    break;
+                }
+                fuse_lowlevel_h.fuse_session_process_buf(se, buf);
+            }
+        } catch (Throwable t) {
+            Log.error("FUSE worker %s died: %s", Thread.currentThread().getName(), t);
+        } finally {
+            // whoever leaves first makes sure the others do too
+            fuse_lowlevel_h.fuse_session_exit(se);
+            wake();
+        }
     }
 
     /** Makes the loop return (any thread, signal hooks included). */
@@ -168,6 +239,14 @@ public final class FuseServer implements AutoCloseable {
         synchronized (lock) {
             if (destroyed) return;
             if (!se.equals(MemorySegment.NULL)) fuse_lowlevel_h.fuse_session_exit(se);
+        }
+        wake();
+    }
+
+    /** Makes the stop eventfd readable: every worker waiting in epoll wakes up. */
+    private void wake() {
+        synchronized (lock) {
+            if (destroyed || stopFd < 0) return;
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment one = a.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
                 one.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 1L);

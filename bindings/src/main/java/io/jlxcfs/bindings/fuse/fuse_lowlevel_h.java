@@ -301,6 +301,58 @@ public final class fuse_lowlevel_h {
         }
     }
 
+    private static class fuse_session_receive_buf {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+        public static final MemorySegment ADDR = findOrThrow("fuse_session_receive_buf");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** Function descriptor for fuse_session_receive_buf */
+    public static FunctionDescriptor fuse_session_receive_buf$descriptor() { return fuse_session_receive_buf.DESC; }
+
+    /** Downcall method handle for fuse_session_receive_buf */
+    public static MethodHandle fuse_session_receive_buf$handle() { return fuse_session_receive_buf.HANDLE; }
+
+    /** Address for fuse_session_receive_buf */
+    public static MemorySegment fuse_session_receive_buf$address() { return fuse_session_receive_buf.ADDR; }
+    /** fuse_session_receive_buf */
+    public static int fuse_session_receive_buf(MemorySegment se, MemorySegment buf) {
+        var mh$ = fuse_session_receive_buf.HANDLE;
+        try {
+            return (int) mh$.invokeExact(se, buf);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class fuse_session_process_buf {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
+        public static final MemorySegment ADDR = findOrThrow("fuse_session_process_buf");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** Function descriptor for fuse_session_process_buf */
+    public static FunctionDescriptor fuse_session_process_buf$descriptor() { return fuse_session_process_buf.DESC; }
+
+    /** Downcall method handle for fuse_session_process_buf */
+    public static MethodHandle fuse_session_process_buf$handle() { return fuse_session_process_buf.HANDLE; }
+
+    /** Address for fuse_session_process_buf */
+    public static MemorySegment fuse_session_process_buf$address() { return fuse_session_process_buf.ADDR; }
+    /** fuse_session_process_buf */
+    public static void fuse_session_process_buf(MemorySegment se, MemorySegment buf) {
+        var mh$ = fuse_session_process_buf.HANDLE;
+        try {
+            mh$.invokeExact(se, buf);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class fuse_session_loop_mt_312 {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
         public static final MemorySegment ADDR = findOrThrow("fuse_session_loop_mt_312");

@@ -43,7 +43,7 @@ final class JavaLayouts {
 
     /** Every struct binding; a new one must be added here and to abi_probe.c. */
     static final List<Class<?>> STRUCTS = List.of(
-            fuse_lowlevel_ops.class, fuse_file_info.class, fuse_entry_param.class, fuse_ctx.class,
+            fuse_lowlevel_ops.class, fuse_file_info.class, fuse_entry_param.class, fuse_ctx.class, io.jlxcfs.bindings.fuse.fuse_buf.class,
             fuse_conn_info.class, fuse_args.class, fuse_custom_io.class, fuse_in_header.class,
             fuse_out_header.class, stat.class, statvfs.class, iovec.class, pollfd.class,
             epoll_event.class, msghdr.class, cmsghdr.class, inotify_event.class, sockaddr_un.class,
