@@ -88,6 +88,7 @@ class SystemdUnitTest {
         assertEquals(List.of("main"), k.get("NotifyAccess"));
         assertEquals(List.of("4"), k.get("FileDescriptorStoreMax"));
         assertEquals(List.of("on-failure"), k.get("Restart"));
+        assertEquals(List.of("143"), k.get("SuccessExitStatus"), "the JVM exits 143 on SIGTERM");
         assertEquals(List.of("/usr/local/bin/jlxcfs --pidfile /run/jlxcfs.pid /var/lib/lxcfs"), k.get("ExecStart"));
         assertEquals(List.of("/usr/local/bin/jlxcfs remount /var/lib/lxcfs"), k.get("ExecStartPost"));
         assertEquals(List.of("/bin/kill -USR1 $MAINPID"), k.get("ExecReload"));
