@@ -99,7 +99,7 @@ public final class ContainerRun {
     }
 
     ProcessBuilder processBuilder() {
-        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--uts", "--fork", "--mount-proc",
+        List<String> cmd = new ArrayList<>(List.of(tool("unshare"), "--mount", "--pid", "--uts", "--fork", "--mount-proc",
                 "--propagation", "private", "--kill-child", "sh", "-c", WRAPPER, "jlxcfs-run"));
         for (Path d : plan.dirs()) cmd.addAll(List.of("--join", d.resolve("cgroup.procs").toString()));
         List<BindPlan.Bind> binds = BindPlan.binds(spec.root(), Path.of("/"), Files::exists);
@@ -109,6 +109,15 @@ public final class ContainerRun {
         cmd.addAll(spec.command());
         return new ProcessBuilder(cmd).redirectInput(spec.redirects().get(0)).redirectOutput(spec.redirects().get(1))
                 .redirectError(spec.redirects().get(2));
+    }
+
+    /** util-linux from /usr/bin or /bin (not whatever shim PATH finds first), else by PATH. */
+    static String tool(String name) {
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) return p.toString();
+        }
+        return name;
     }
 
     /**
