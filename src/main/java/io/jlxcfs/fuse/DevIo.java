@@ -47,7 +47,9 @@ final class DevIo {
     private final int stopFd;
     private final Consumer<byte[]> initSink;
     private final AtomicReference<byte[]> replayInit;
-    private volatile boolean resendPending;
+    /** Takeover: the other workers wait until libfuse has processed the replayed INIT. */
+    private final java.util.concurrent.CountDownLatch initProcessed;
+    private volatile Thread replayer;
     private volatile boolean initSeen;
     private volatile boolean stopping;
     private volatile MemorySegment session = MemorySegment.NULL;
@@ -98,6 +100,7 @@ final class DevIo {
         this.initSink = initSink;
         this.replayInit = new AtomicReference<>(replayInit);
         this.initSeen = replayInit != null;
+        this.initProcessed = new java.util.concurrent.CountDownLatch(replayInit != null ? 1 : 0);
     }
 
     void session(MemorySegment se) {
@@ -123,13 +126,20 @@ final class DevIo {
         try {
             Scratch s = scratch.get();
             libc_h.pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, s.old);
-            byte[] init = replayInit.getAndSet(null);
-            if (init != null) {
-                return replay(init, buf, len);
-            }
-            if (resendPending) {
-                resendPending = false;
-                requestResend(s);
+            if (initProcessed.getCount() > 0) {
+                byte[] init = replayInit.getAndSet(null);
+                if (init != null) {
+                    replayer = Thread.currentThread();
+                    return replay(init, buf, len);
+                }
+                if (replayer == Thread.currentThread()) {
+                    // back for more: libfuse has processed the INIT on this thread
+                    initProcessed.countDown();
+                    requestResend(s);
+                } else if (!awaitInit()) {
+                    exitSession();
+                    return -1;
+                }
             }
             return readDevice(s, devFd, buf, len);
         } catch (Throwable t) {
@@ -139,12 +149,22 @@ final class DevIo {
         }
     }
 
+    /**
+     * Requests queued on a live connection are readable at once, and libfuse answers EIO to any
+     * it sees before INIT: the other workers wait for the replay to be processed.
+     */
+    private boolean awaitInit() throws InterruptedException {
+        while (!initProcessed.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (stopping) return false;
+        }
+        return true;
+    }
+
     private long replay(byte[] init, MemorySegment buf, long len) {
         MemorySegment dst = Native.view(buf, len);
         MemorySegment src = MemorySegment.ofArray(init);
         dst.copyFrom(src);
         fuse_in_header.unique(dst, REPLAYED_INIT_UNIQUE);
-        resendPending = true;
         Log.info("took over the FUSE connection: replayed FUSE_INIT (%d bytes)", init.length);
         return init.length;
     }
