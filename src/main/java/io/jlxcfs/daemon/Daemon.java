@@ -3,6 +3,8 @@ package io.jlxcfs.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.jlxcfs.fuse.FuseServer;
+import io.jlxcfs.os.ListenFd;
 import io.jlxcfs.os.MountNs;
 import io.jlxcfs.os.Pidfile;
 import io.jlxcfs.os.SdNotify;
@@ -37,7 +40,9 @@ final class Daemon {
         try (Pidfile pid = Pidfile.acquire(pidPath)) {
             // a connection kept in the fd store comes first: while it waits for us, any access to
             // the mountpoint (even a stat) would block on the very daemon we are about to become
-            Handover.Stored stored = Handover.fromStore(SdNotify.listenFds(), mnt);
+            List<ListenFd> kept = new ArrayList<>(SdNotify.listenFds());
+            kept.addAll(Supervisor.storedFds());
+            Handover.Stored stored = Handover.fromStore(kept, mnt);
             FuseServer.Connection conn;
             if (stored != null) {
                 conn = new FuseServer.Connection.TakeOver(mnt.toString(), stored.fuseFd(), stored.init());

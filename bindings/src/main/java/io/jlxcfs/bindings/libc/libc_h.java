@@ -816,6 +816,32 @@ public final class libc_h {
         }
     }
 
+    private static class pidfd_getfd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+        public static final MemorySegment ADDR = findOrThrow("pidfd_getfd");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC, CAPTURE_ERRNO);
+    }
+
+    /** Function descriptor for pidfd_getfd */
+    public static FunctionDescriptor pidfd_getfd$descriptor() { return pidfd_getfd.DESC; }
+
+    /** Downcall method handle for pidfd_getfd */
+    public static MethodHandle pidfd_getfd$handle() { return pidfd_getfd.HANDLE; }
+
+    /** Address for pidfd_getfd */
+    public static MemorySegment pidfd_getfd$address() { return pidfd_getfd.ADDR; }
+    /** pidfd_getfd; the first argument receives errno (allocate with callState(arena)) */
+    public static int pidfd_getfd(MemorySegment callState, int pidfd, int targetfd, int flags) {
+        var mh$ = pidfd_getfd.HANDLE;
+        try {
+            return (int) mh$.invokeExact(callState, pidfd, targetfd, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class kill {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
         public static final MemorySegment ADDR = findOrThrow("kill");
