@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.jlxcfs.cache.OpenFiles;
+import io.jlxcfs.cache.ViewCache;
 import io.jlxcfs.fuse.FuseServer;
 import io.jlxcfs.os.ListenFd;
 import io.jlxcfs.os.MountNs;
@@ -55,21 +57,24 @@ final class Daemon {
                 }
                 conn = new FuseServer.Connection.Fresh(mnt.toString());
             }
-            return serve(o, mnt, conn, stored != null);
+            return serve(o, mnt, conn, stored != null, pidPath);
         } catch (Pidfile.HeldException e) {
             Log.error("%s", e.getMessage());
             return 1;
         }
     }
 
-    private static int serve(DaemonCommand o, Path mnt, FuseServer.Connection conn, boolean fromStore) {
+    private static int serve(DaemonCommand o, Path mnt, FuseServer.Connection conn, boolean fromStore, Path pidPath) {
         ViewConfig vc = new ViewConfig(o.cgroupRoot, o.procRoot, o.sysRoot, !o.disableSwap, !o.disableZswap, o.cfs, o.loadavg);
         AtomicBoolean inStore = new AtomicBoolean(fromStore);
         AtomicReference<FuseServer> self = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        try (Views views = new Views(vc)) {
+        OpenFiles files = new OpenFiles(o.procRoot, 8192);
+        Views views = new Views(vc, files);
+        try (ViewCache cache = new ViewCache(views, files, o.procRoot, o.freshnessMs * 1_000_000L, o.cacheMax, System::nanoTime)) {
             SignalHooks.on("USR2", () -> {
                 views.setPassthrough(!views.isPassthrough());
+                cache.clear();
                 Log.info("SIGUSR2: %s", views.isPassthrough() ? "serving host files (passthrough)" : "virtualising again");
             });
             Tree tree = new Tree(o.sysRoot);
@@ -83,18 +88,34 @@ final class Daemon {
                         SdNotify.notify("READY=1\nSTATUS=serving " + mnt + "\nMAINPID=" + ProcessHandle.current().pid());
                         Log.info("serving %s", mnt);
                     });
-            try (FuseServer server = new FuseServer(fc, tree, views, new Handles(), hooks)) {
+            try (FuseServer server = new FuseServer(fc, tree, cache, new Handles(), hooks)) {
                 self.set(server);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> onSignal(server, inStore, done), "jlxcfs-shutdown"));
                 server.start();
                 startWatchdog(server, mnt);
+                Path statsFile = StatsWriter.statsPath(pidPath);
+                Thread stats = StatsWriter.start(statsFile, () -> stats(cache, server));
                 int rc = server.loop();
+                stats.interrupt();
+                StatsWriter.remove(statsFile);
                 Log.info("stopped (loop result %d)", rc);
             } finally {
                 done.countDown();
             }
         }
         return 0;
+    }
+
+    private static java.util.Map<String, Object> stats(ViewCache cache, FuseServer server) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("cache", cache.stats());
+        FuseServer.Counters c = server.counters();
+        m.put("requests", java.util.Map.of("total", c.requests.sum(), "reads", c.reads.sum(),
+                "renders", c.renders.sum(), "errors", c.errors.sum()));
+        m.put("causes", Log.causeCounts());
+        Runtime rt = Runtime.getRuntime();
+        m.put("heap", java.util.Map.of("used", rt.totalMemory() - rt.freeMemory(), "committed", rt.totalMemory()));
+        return m;
     }
 
     /**

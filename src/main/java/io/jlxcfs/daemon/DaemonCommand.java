@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "jlxcfs", versionProvider = DaemonCommand.Version.class, sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Serve cgroup-aware /proc and /sys files for containers (a drop-in LXCFS replacement).",
-        subcommands = {BenchCommand.class, RunCommand.class, MountsCommand.class, OciHookCommand.class, RemountCommand.class, SuperviseCommand.class,
+        subcommands = {BenchCommand.class, RunCommand.class, MountsCommand.class, OciHookCommand.class, RemountCommand.class, SuperviseCommand.class, StatsCommand.class,
                 WebhookCommand.class})
 public final class DaemonCommand implements Callable<Integer> {
 

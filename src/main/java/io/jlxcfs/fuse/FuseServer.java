@@ -311,8 +311,16 @@ public final class FuseServer implements AutoCloseable {
         arena.close();
     }
 
+    /** Request counters, readable by operators through {@code jlxcfs stats}. */
+    public static final class Counters {
+        public final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
+        public final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
+        public final java.util.concurrent.atomic.LongAdder renders = new java.util.concurrent.atomic.LongAdder();
+        public final java.util.concurrent.atomic.LongAdder errors = new java.util.concurrent.atomic.LongAdder();
+    }
+
     /** Counters for operators. */
-    public Ops.Counters counters() {
+    public Counters counters() {
         return ops.counters();
     }
 

@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.jlxcfs.bindings.Native;
 import io.jlxcfs.bindings.fuse.fuse_ctx;
@@ -44,16 +43,8 @@ final class Ops {
     private final Handles handles;
     private final long startSec = System.currentTimeMillis() / 1000;
     private volatile MemorySegment session = MemorySegment.NULL;
-    private final Counters counters = new Counters();
+    private final FuseServer.Counters counters = new FuseServer.Counters();
     private final Runnable onServing;
-
-    /** Request counters, readable by operators through {@code jlxcfs stats}. */
-    public static final class Counters {
-        public final LongAdder requests = new LongAdder();
-        public final LongAdder reads = new LongAdder();
-        public final LongAdder renders = new LongAdder();
-        public final LongAdder errors = new LongAdder();
-    }
 
     /** Per-worker scratch segments, allocated once per thread. */
     private static final class Scratch {
@@ -73,7 +64,7 @@ final class Ops {
         this.handles = handles;
     }
 
-    Counters counters() {
+    FuseServer.Counters counters() {
         return counters;
     }
 
@@ -367,29 +358,30 @@ final class Ops {
             }
             long fh = fuse_file_info.fh(fuse_file_info.ofAddress(fiPtr));
             Handles.Handle h = handles.get(fh, node);
-            byte[] data = off == 0 ? null : h.snapshot();
+            MemorySegment data = off == 0 ? null : h.snapshot();
             if (data == null) {
                 // offset 0 renders for this read's caller; a later offset slices that snapshot
                 data = render(req, node);
                 h.snapshot(data);
             }
-            long n = off >= data.length ? 0 : Math.min(size, data.length - off);
-            r.buf(n == 0 ? MemorySegment.NULL : MemorySegment.ofArray(data).asSlice(off, n), n);
+            long len = data.byteSize();
+            long n = off >= len ? 0 : Math.min(size, len - off);
+            r.buf(n == 0 ? MemorySegment.NULL : data.asSlice(off, n), n);
         });
     }
 
-    private byte[] render(MemorySegment req, Node node) {
+    private MemorySegment render(MemorySegment req, Node node) {
         counters.renders.increment();
         if (node.kind() == Node.Kind.HOST_FILE) {
             try {
-                return Files.readAllBytes(node.hostPath());
+                return MemorySegment.ofArray(Files.readAllBytes(node.hostPath()));
             } catch (IOException e) {
-                return new byte[0];
+                return MemorySegment.ofArray(new byte[0]);
             }
         }
         int pid = fuse_ctx.pid(fuse_ctx.ofAddress(fuse_lowlevel_h.fuse_req_ctx(req)));
-        byte[] b = renderer.render(node.file(), pid);
-        if (Log.debug()) Log.debug("render %s for pid %d: %d bytes", node.file().path(), pid, b.length);
+        MemorySegment b = renderer.renderSegment(node.file(), pid);
+        if (Log.debug()) Log.debug("render %s for pid %d: %d bytes", node.file().path(), pid, b.byteSize());
         return b;
     }
 

@@ -13,7 +13,7 @@ public final class Handles {
     /** One open file: the node and the snapshot rendered by the last read at offset 0. */
     public static final class Handle {
         private final Node node;
-        private volatile byte[] snapshot;
+        private volatile java.lang.foreign.MemorySegment snapshot;
 
         Handle(Node node) {
             this.node = node;
@@ -23,11 +23,11 @@ public final class Handles {
             return node;
         }
 
-        public byte[] snapshot() {
+        public java.lang.foreign.MemorySegment snapshot() {
             return snapshot;
         }
 
-        public void snapshot(byte[] s) {
+        public void snapshot(java.lang.foreign.MemorySegment s) {
             snapshot = s;
         }
     }

@@ -15,6 +15,14 @@ public interface Renderer extends AutoCloseable {
      */
     byte[] render(VirtualFile file, int pid);
 
+    /**
+     * The same content as a memory segment (heap or off-heap), which the FUSE reply can send
+     * without a copy; the segment must stay valid for as long as someone holds it.
+     */
+    default java.lang.foreign.MemorySegment renderSegment(VirtualFile file, int pid) {
+        return java.lang.foreign.MemorySegment.ofArray(render(file, pid));
+    }
+
     @Override
     default void close() {
     }

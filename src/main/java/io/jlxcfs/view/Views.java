@@ -47,7 +47,7 @@ public final class Views implements Renderer {
     }
 
     /** With a file reader of the test's choosing (to make cgroups vanish mid-read). */
-    Views(ViewConfig config, CgroupFs fs) {
+    public Views(ViewConfig config, CgroupFs fs) {
         this.config = config;
         this.fs = fs;
         Hierarchies h = Hierarchies.detect(config.cgroupRoot());

@@ -1,0 +1,162 @@
+package io.jlxcfs.cache;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+import io.jlxcfs.caller.Caller;
+import io.jlxcfs.caller.CgroupPaths;
+import io.jlxcfs.cgroup.CgroupReader;
+import io.jlxcfs.daemon.Log;
+import io.jlxcfs.view.Views;
+import io.jlxcfs.vfs.Renderer;
+import io.jlxcfs.vfs.VirtualFile;
+
+/**
+ * Rendered buffers per (file, view), off-heap, in front of the views. A buffer is served again
+ * while it is younger than the freshness window and no cgroup event arrived since it was
+ * rendered (limits: at once, through {@link Invalidator}; usage counters: within the window).
+ * Whose view a read gets is still decided per read ({@link CallerCache}: one pread), so two
+ * containers never share a buffer and a process that moved sees its new cgroup on its next read.
+ *
+ * <p>Buffers live in automatic arenas: a buffer an open file still slices stays valid after it is
+ * evicted, and the GC frees it once nobody holds it. The cap bounds what the cache holds.
+ */
+public final class ViewCache implements Renderer {
+
+    /** What identifies a view: the file, the cgroups, and for nested pid namespaces their init. */
+    record Key(VirtualFile file, CgroupPaths cgroups, int init, long initStart) {
+    }
+
+    private record Entry(MemorySegment buffer, long renderedAt, long epoch) {
+    }
+
+    /** Counters for operators ({@code jlxcfs stats}). */
+    public record Stats(long hits, long misses, long invalidations, long evictions, long bytes, int entries,
+                        int fdsHeld, int callers, int watches) {
+    }
+
+    private final Views views;
+    private final OpenFiles files;
+    private final CallerCache callers;
+    private final Invalidator invalidator;
+    private final long freshnessNanos;
+    private final long maxBytes;
+    private final LongSupplier clock;
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+    private final LongAdder hits = new LongAdder(), misses = new LongAdder(), evictions = new LongAdder();
+
+    /**
+     * @param views          the renderers (built on {@code files})
+     * @param files          the open cgroup/proc files the views read through
+     * @param procRoot       the host procfs
+     * @param freshnessNanos how old a buffer may be; 0 renders on every offset-0 read
+     * @param maxBytes       cap on the buffers held
+     * @param clock          nanoTime
+     */
+    public ViewCache(Views views, OpenFiles files, Path procRoot, long freshnessNanos, long maxBytes, LongSupplier clock) {
+        this.views = views;
+        this.files = files;
+        this.freshnessNanos = freshnessNanos;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+        this.callers = new CallerCache(views.callerResolver(), procRoot, 8192, 1_000_000_000L, clock);
+        this.invalidator = new Invalidator(files::forget, 16384);
+    }
+
+    @Override
+    public byte[] render(VirtualFile file, int pid) {
+        MemorySegment s = renderSegment(file, pid);
+        return s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    @Override
+    public MemorySegment renderSegment(VirtualFile file, int pid) {
+        if (!views.virtualising()) return MemorySegment.ofArray(views.render(file, pid));
+        invalidator.drain();
+        Caller c = callers.resolve(pid);
+        Key key = c == null ? new Key(file, null, -1, -1)
+                : new Key(file, c.cgroups(), c.sharedNs() ? 0 : c.viewPid(), c.sharedNs() ? 0 : c.startTime());
+        long now = clock.getAsLong();
+        long epoch = invalidator.epoch();
+        Entry e = entries.get(key);
+        if (e != null && e.epoch() == epoch && now - e.renderedAt() < freshnessNanos) {
+            hits.increment();
+            return e.buffer();
+        }
+        misses.increment();
+        if (c != null) watchCgroups(c);
+        byte[] b = views.render(file, c);
+        MemorySegment seg = Arena.ofAuto().allocate(Math.max(1, b.length)).asSlice(0, b.length);
+        MemorySegment.copy(MemorySegment.ofArray(b), 0, seg, 0, b.length);
+        if (freshnessNanos > 0) {
+            Entry prev = entries.put(key, new Entry(seg, now, epoch));
+            bytes.addAndGet(b.length - (prev == null ? 0 : prev.buffer().byteSize()));
+            if (bytes.get() > maxBytes) evict();
+        }
+        return seg;
+    }
+
+    /** The directories whose limit files shape this caller's views: its cgroups and their ancestors. */
+    private void watchCgroups(Caller c) {
+        CgroupReader r = views.cgroupReader();
+        boolean v2 = r.hierarchies().isV2();
+        for (String ctl : v2 ? List.of("memory") : List.of("memory", "cpu", "cpuacct", "cpuset")) {
+            String path = c.cgroups().path(ctl, v2);
+            Path top = r.dir(ctl, "/");
+            for (Path d = r.dir(ctl, path); d != null; d = d.getParent()) {
+                invalidator.watch(d);
+                if (d.equals(top)) break;
+            }
+        }
+    }
+
+    /** Drops the oldest quarter of the buffers (by render time). */
+    private synchronized void evict() {
+        if (bytes.get() <= maxBytes) return;
+        List<Map.Entry<Key, Entry>> all = new ArrayList<>(entries.entrySet());
+        all.sort(Comparator.comparingLong(x -> x.getValue().renderedAt()));
+        long target = maxBytes * 3 / 4;
+        for (Map.Entry<Key, Entry> x : all) {
+            if (bytes.get() <= target) break;
+            if (entries.remove(x.getKey(), x.getValue())) {
+                bytes.addAndGet(-x.getValue().buffer().byteSize());
+                evictions.increment();
+            }
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(hits.sum(), misses.sum(), invalidator.invalidations(), evictions.sum(), bytes.get(),
+                entries.size(), files.held() + callers.size(), callers.size(), invalidator.watches());
+    }
+
+    /** Forgets everything (reload, passthrough toggles). */
+    public void clear() {
+        entries.clear();
+        bytes.set(0);
+        callers.clear();
+        views.callerResolver().clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            invalidator.close();
+            callers.clear();
+            files.close();
+            views.close();
+        } catch (RuntimeException e) {
+            Log.warn("closing the cache: %s", e);
+        }
+    }
+}

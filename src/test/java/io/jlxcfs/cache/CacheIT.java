@@ -1,0 +1,195 @@
+package io.jlxcfs.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.jlxcfs.testing.DaemonProcess;
+import io.jlxcfs.testing.Exec;
+import io.jlxcfs.testing.TestCgroup;
+
+/**
+ * What the cache must keep, on a real mount with real cgroups: limits written before a read are
+ * in that read (even with a long freshness window), a moved thread sees its new cgroup, and many
+ * containers reading at once each get their own buffer.
+ */
+@Tag("cgroup")
+@EnabledIf("io.jlxcfs.testing.TestCgroup#v1MemoryAvailable")
+class CacheIT {
+
+    static final Pattern MEMTOTAL = Pattern.compile("MemTotal:\\s+(\\d+) kB");
+    static DaemonProcess d;
+
+    @BeforeAll
+    static void mount() throws Exception {
+        // a long freshness window: anything fresh must come from the cgroup events, not from age
+        d = DaemonProcess.start("--freshness-ms", "60000");
+    }
+
+    @AfterAll
+    static void unmount() throws Exception {
+        if (d != null) d.close();
+    }
+
+    static long memTotalKb(Path mnt) throws Exception {
+        Matcher m = MEMTOTAL.matcher(Files.readString(mnt.resolve("proc/meminfo")));
+        assertTrue(m.find());
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Runs {@code body} on a fresh thread that first joins {@code cg}. */
+    static <T> T inCgroup(TestCgroup cg, java.util.concurrent.Callable<T> body) throws Exception {
+        var result = new java.util.concurrent.atomic.AtomicReference<Object>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                cg.addTask(TestCgroup.currentTid());
+                result.set(body.call());
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        });
+        t.join();
+        if (result.get() instanceof Throwable e) throw new AssertionError(e);
+        @SuppressWarnings("unchecked")
+        T v = (T) result.get();
+        return v;
+    }
+
+    @Test
+    void aLimitWrittenBeforeAReadIsInThatRead() throws Exception {
+        try (TestCgroup cg = TestCgroup.memory("limit", 64L << 20)) {
+            List<Long> seen = inCgroup(cg, () -> {
+                List<Long> out = new ArrayList<>();
+                out.add(memTotalKb(d.mountpoint()));
+                out.add(memTotalKb(d.mountpoint())); // a hit
+                for (long mb : new long[] {48, 96, 32}) {
+                    cg.write("memory.limit_in_bytes", Long.toString(mb << 20));
+                    out.add(memTotalKb(d.mountpoint()));
+                }
+                return out;
+            });
+            assertEquals(List.of(65536L, 65536L, 49152L, 98304L, 32768L), seen);
+        }
+    }
+
+    @Test
+    void anAncestorsLimitCountsToo() throws Exception {
+        try (TestCgroup pod = TestCgroup.memory("pod", 0)) {
+            Path child = pod.dir().resolve("ctr");
+            Files.createDirectories(child);
+            try {
+                Files.writeString(child.resolve("memory.limit_in_bytes"), Long.toString(200L << 20));
+                long[] seen = new long[2];
+                Thread t = Thread.ofPlatform().start(() -> {
+                    try {
+                        Files.writeString(child.resolve("tasks"), Long.toString(TestCgroup.currentTid()));
+                        seen[0] = memTotalKb(d.mountpoint());
+                        pod.write("memory.limit_in_bytes", Long.toString(100L << 20));
+                        seen[1] = memTotalKb(d.mountpoint());
+                        Files.writeString(pod.dir().getParent().resolve("tasks"), Long.toString(TestCgroup.currentTid()));
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                t.join();
+                assertEquals(204800, seen[0]);
+                assertEquals(102400, seen[1]);
+            } finally {
+                Files.deleteIfExists(child);
+            }
+        }
+    }
+
+    @Test
+    void aThreadThatMovesSeesItsNewCgroupOnItsNextOpen() throws Exception {
+        try (TestCgroup a = TestCgroup.memory("move-a", 40L << 20); TestCgroup b = TestCgroup.memory("move-b", 80L << 20)) {
+            long[] seen = inCgroup(a, () -> {
+                long first = memTotalKb(d.mountpoint());
+                b.addTask(TestCgroup.currentTid());
+                long second = memTotalKb(d.mountpoint());
+                return new long[] {first, second};
+            });
+            assertEquals(40960, seen[0]);
+            assertEquals(81920, seen[1]);
+        }
+    }
+
+    @Test
+    void manyContainersReadingAtOnceEachGetTheirOwnBuffer() throws Exception {
+        int groups = 12, perGroup = 3, reads = 300;
+        List<TestCgroup> cgs = new ArrayList<>();
+        try {
+            for (int i = 0; i < groups; i++) cgs.add(TestCgroup.memory("hammer" + i, (32L + i) << 20));
+            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+            AtomicLong total = new AtomicLong();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> ts = new ArrayList<>();
+            for (int i = 0; i < groups; i++) {
+                TestCgroup cg = cgs.get(i);
+                long expect = (32L + i) << 10;
+                for (int j = 0; j < perGroup; j++) {
+                    ts.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            cg.addTask(TestCgroup.currentTid());
+                            go.await();
+                            for (int k = 0; k < reads; k++) {
+                                String s = Files.readString(d.file("proc/meminfo"));
+                                Matcher m = MEMTOTAL.matcher(s);
+                                if (!m.find() || Long.parseLong(m.group(1)) != expect || !s.endsWith("\n")) {
+                                    wrong.add(cg.dir().getFileName() + ": " + s.lines().findFirst().orElse("(empty)"));
+                                }
+                                total.incrementAndGet();
+                            }
+                            Files.writeString(cg.dir().getParent().resolve("tasks"), Long.toString(TestCgroup.currentTid()));
+                        } catch (Exception e) {
+                            wrong.add(e.toString());
+                        }
+                    }));
+                }
+            }
+            go.countDown();
+            for (Thread t : ts) t.join();
+            assertEquals(List.of(), List.copyOf(wrong).subList(0, Math.min(5, wrong.size())));
+            assertEquals((long) groups * perGroup * reads, total.get());
+        } finally {
+            for (TestCgroup cg : cgs) cg.close();
+        }
+    }
+
+    @Test
+    void countersAreReadableOutsideTheMount() throws Exception {
+        Files.readString(d.file("proc/meminfo"));
+        Files.readString(d.file("proc/meminfo"));
+        Thread.sleep(1500);
+        List<String> cmd = new ArrayList<>(DaemonProcess.javaCommand());
+        cmd.addAll(List.of("stats", "--pidfile", d.mountpoint() + ".pid"));
+        Exec.Result r = Exec.run(cmd);
+        assertEquals(0, r.exit(), r.out());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode c = j.get("cache");
+        for (String k : List.of("hits", "misses", "invalidations", "evictions", "bytes", "entries", "fdsHeld")) {
+            assertTrue(c.has(k), k + " in " + r.out());
+        }
+        assertTrue(c.get("hits").asLong() + c.get("misses").asLong() > 0, r.out());
+        assertEquals(d.pid(), j.get("pid").asLong());
+        assertTrue(j.get("requests").get("reads").asLong() > 0);
+    }
+}
