@@ -44,7 +44,13 @@ jlxcfs_jar() { echo "$JLXCFS_TOP/src/target/jlxcfs.jar"; }
 # JVM flags that keep the daemon small and its upcalls quiet.
 JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx64m -Xss512k
   -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=4 -XX:+UseCompactObjectHeaders
-  -XX:-UsePerfData -Xshare:auto)
+  -XX:-UsePerfData)
+
+# A class-data-sharing archive made on first use halves the JVM's start (a restart's stall).
+jlxcfs_cds_flags() { # jlxcfs_cds_flags DIR : prints the flags for an archive kept in DIR, if writable
+  local dir=$1
+  mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] && printf '%s\n' "-XX:SharedArchiveFile=$dir/jlxcfs.jsa" "-XX:+AutoCreateSharedArchive" "-Xlog:cds=off" "-Xlog:aot=off"
+}
 
 build_if_needed() {
   if [ ! -f "$(jlxcfs_jar)" ]; then

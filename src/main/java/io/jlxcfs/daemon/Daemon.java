@@ -44,11 +44,12 @@ final class Daemon {
             // the mountpoint (even a stat) would block on the very daemon we are about to become
             List<ListenFd> kept = new ArrayList<>(SdNotify.listenFds());
             kept.addAll(Supervisor.storedFds());
+            kept.addAll(Reexec.inherited());
             Handover.Stored stored = Handover.fromStore(kept, mnt);
             FuseServer.Connection conn;
             if (stored != null) {
                 conn = new FuseServer.Connection.TakeOver(mnt.toString(), stored.fuseFd(), stored.init());
-                Log.info("taking over the live FUSE connection of %s from the fd store", mnt);
+                Log.info("taking over the live FUSE connection of %s", mnt);
             } else {
                 clearDeadMount(mnt);
                 if (!Files.isDirectory(mnt)) {
@@ -57,7 +58,7 @@ final class Daemon {
                 }
                 conn = new FuseServer.Connection.Fresh(mnt.toString());
             }
-            return serve(o, mnt, conn, stored != null, pidPath);
+            return serve(o, mnt, conn, stored != null && (Reexec.inherited().isEmpty() || Reexec.inStore()), pidPath);
         } catch (Pidfile.HeldException e) {
             Log.error("%s", e.getMessage());
             return 1;
@@ -68,10 +69,19 @@ final class Daemon {
         ViewConfig vc = new ViewConfig(o.cgroupRoot, o.procRoot, o.sysRoot, !o.disableSwap, !o.disableZswap, o.cfs, o.loadavg);
         AtomicBoolean inStore = new AtomicBoolean(fromStore);
         AtomicReference<FuseServer> self = new AtomicReference<>();
+        AtomicBoolean reload = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         OpenFiles files = new OpenFiles(o.procRoot, 8192);
         Views views = new Views(vc, files);
         try (ViewCache cache = new ViewCache(views, files, o.procRoot, o.freshnessMs * 1_000_000L, o.cacheMax, System::nanoTime)) {
+            SignalHooks.on("USR1", () -> {
+                FuseServer s = self.get();
+                if (s == null || s.stopping()) return;
+                reload.set(true);
+                SdNotify.notify("RELOADING=1\nSTATUS=reloading");
+                s.keepConnectionOnStop(true);
+                s.stop();
+            });
             SignalHooks.on("USR2", () -> {
                 views.setPassthrough(!views.isPassthrough());
                 cache.clear();
@@ -98,6 +108,14 @@ final class Daemon {
                 int rc = server.loop();
                 stats.interrupt();
                 StatsWriter.remove(statsFile);
+                if (reload.get() && server.keptFd() >= 0 && server.init() != null) {
+                    try {
+                        Reexec.exec(server.keptFd(), server.init(), mnt, inStore.get());
+                    } catch (IOException | RuntimeException e) {
+                        Log.error("reload failed (%s); exiting so that the service manager restarts us", e.getMessage());
+                        return 1;
+                    }
+                }
                 Log.info("stopped (loop result %d)", rc);
             } finally {
                 done.countDown();

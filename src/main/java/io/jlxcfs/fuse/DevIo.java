@@ -99,8 +99,16 @@ final class DevIo {
         this.stopFd = stopFd;
         this.initSink = initSink;
         this.replayInit = new AtomicReference<>(replayInit);
+        this.init = replayInit;
         this.initSeen = replayInit != null;
         this.initProcessed = new java.util.concurrent.CountDownLatch(replayInit != null ? 1 : 0);
+    }
+
+    private volatile byte[] init;
+
+    /** The connection's FUSE_INIT, as captured or replayed. */
+    byte[] init() {
+        return init;
     }
 
     void session(MemorySegment se) {
@@ -228,6 +236,7 @@ final class DevIo {
         if (n >= fuse_in_header.sizeof() && fuse_in_header.opcode(m) == FUSE_INIT) {
             initSeen = true;
             byte[] copy = m.toArray(JAVA_BYTE);
+            init = copy;
             try {
                 initSink.accept(copy);
             } catch (RuntimeException e) {

@@ -81,7 +81,7 @@ public final class FuseServer implements AutoCloseable {
 
     public FuseServer(Config config, Tree tree, Renderer renderer, Handles handles, Hooks hooks) {
         this.config = config;
-        this.ops = new Ops(tree, renderer, handles, hooks.onServing());
+        this.ops = new Ops(tree, renderer, handles, hooks.onServing(), Ops.sizes(java.nio.file.Path.of("/proc"), tree.sysRoot()));
         this.hooks = hooks;
     }
 
@@ -176,8 +176,33 @@ public final class FuseServer implements AutoCloseable {
      */
     public int loop() {
         int rc = config.libfuseLoop() ? libfuseLoop() : javaLoop();
+        if (keepConnection) keptFd = dupForExec(fd);
         teardown();
         return rc;
+    }
+
+    private volatile int keptFd = -1;
+
+    /**
+     * After a stop that kept the connection: a descriptor of it that survives {@code execve}
+     * (a reload re-executes the daemon in place), or -1.
+     */
+    public int keptFd() {
+        return keptFd;
+    }
+
+    private int dupForExec(int devFd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cs = libc_h.callState(a);
+            int d = libc_h.dup(cs, devFd); // dup() clears close-on-exec
+            if (d < 0) Log.warn("dup of /dev/fuse failed: errno %d", libc_h.errno(cs));
+            return d;
+        }
+    }
+
+    /** The FUSE_INIT this connection was initialised with (captured or replayed), or null. */
+    public byte[] init() {
+        return io == null ? null : io.init();
     }
 
     private int libfuseLoop() {

@@ -32,6 +32,11 @@ final class Ops {
 
     /** Fixed layout: the kernel may cache names and attributes for a long time. */
     private static final double FIXED_TIMEOUT = 3600.0;
+    /**
+     * Per-caller files: a short attribute life, because splice readers trust st_size (below) and
+     * the kernel shrinks it after a short page-cache read; a LOOKUP once a second restores it.
+     */
+    private static final double VIRTUAL_TIMEOUT = 1.0;
     /** Passed-through host entries (CPUs may come and go). */
     private static final double HOST_TIMEOUT = 1.0;
     private static final int S_IFDIR = 0040000, S_IFREG = 0100000, S_IFLNK = 0120000;
@@ -45,6 +50,7 @@ final class Ops {
     private volatile MemorySegment session = MemorySegment.NULL;
     private final FuseServer.Counters counters = new FuseServer.Counters();
     private final Runnable onServing;
+    private final java.util.Map<io.jlxcfs.vfs.VirtualFile, Long> sizes;
 
     /** Per-worker scratch segments, allocated once per thread. */
     private static final class Scratch {
@@ -57,7 +63,30 @@ final class Ops {
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    Ops(Tree tree, Renderer renderer, Handles handles, Runnable onServing) {
+    /**
+     * st_size of the virtual files. procfs reports 0, but sendfile/splice on a FUSE file goes
+     * through the page cache, which stops at st_size: busybox cat would print nothing. So, as
+     * lxcfs reports the host file's size, jlxcfs reports twice the host file's size rounded up to a
+     * page (a view is never longer than the host file it filters); read(2) ignores it (direct_io).
+     */
+    static java.util.Map<io.jlxcfs.vfs.VirtualFile, Long> sizes(java.nio.file.Path procRoot, java.nio.file.Path sysRoot) {
+        java.util.Map<io.jlxcfs.vfs.VirtualFile, Long> m = new java.util.EnumMap<>(io.jlxcfs.vfs.VirtualFile.class);
+        for (io.jlxcfs.vfs.VirtualFile vf : io.jlxcfs.vfs.VirtualFile.values()) {
+            String hp = vf.hostPath();
+            java.nio.file.Path p = hp.startsWith("/proc/") ? procRoot.resolve(hp.substring(6)) : sysRoot.resolve(hp.substring(5));
+            long len;
+            try {
+                len = Files.readAllBytes(p).length;
+            } catch (IOException | RuntimeException e) {
+                len = 0;
+            }
+            m.put(vf, Math.max(4096, (2 * len + 4095) / 4096 * 4096));
+        }
+        return m;
+    }
+
+    Ops(Tree tree, Renderer renderer, Handles handles, Runnable onServing, java.util.Map<io.jlxcfs.vfs.VirtualFile, Long> sizes) {
+        this.sizes = sizes;
         this.onServing = onServing;
         this.tree = tree;
         this.renderer = renderer;
@@ -238,7 +267,8 @@ final class Ops {
 
     private static double timeout(Node node) {
         return switch (node.kind()) {
-            case DIR, VIRTUAL -> FIXED_TIMEOUT;
+            case DIR -> FIXED_TIMEOUT;
+            case VIRTUAL -> VIRTUAL_TIMEOUT;
             default -> HOST_TIMEOUT;
         };
     }
@@ -282,8 +312,7 @@ final class Ops {
             }
             default -> {
                 type = S_IFREG;
-                // /proc files report 0 like procfs; sys files report a page like sysfs
-                size = node.file().path().startsWith("sys/") ? 4096 : 0;
+                size = sizes.get(node.file());
             }
         }
         stat.st_mode(st, type | node.mode());

@@ -26,11 +26,13 @@ public final class Tree {
     private static final long HOST_BIT = 1L << 40;
 
     private final Path hostCpuDir;
+    private final Path sysRoot;
     private final Map<Long, Node> byIno = new ConcurrentHashMap<>();
     private final Map<Long, Map<String, Node>> fixedChildren = new LinkedHashMap<>();
 
     /** @param sysRoot the host's sysfs ({@code /sys}); {@code devices/system/cpu} below it is passed through */
     public Tree(Path sysRoot) {
+        this.sysRoot = sysRoot;
         this.hostCpuDir = sysRoot.resolve("devices/system/cpu");
         dir(ROOT, ROOT, "", 0755);
         dir(PROC, ROOT, "proc", 0555);
@@ -58,6 +60,11 @@ public final class Tree {
 
     private void child(long parent, Node n) {
         fixedChildren.computeIfAbsent(parent, k -> new LinkedHashMap<>()).put(n.name(), n);
+    }
+
+    /** The host sysfs this tree passes through. */
+    public Path sysRoot() {
+        return sysRoot;
     }
 
     /** The node with this inode number, or null (an inode the kernel kept from an earlier daemon resolves too). */

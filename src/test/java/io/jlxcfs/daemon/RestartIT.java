@@ -72,6 +72,29 @@ class RestartIT {
         }
     }
 
+    /** SIGUSR1 (systemctl reload): the daemon re-executes in place, same pid, and no read fails. */
+    @Test
+    void reloadReexecutesInPlaceWithoutUnmounting() throws Exception {
+        Path readLog = Files.createTempFile("reader", ".log");
+        try (DaemonProcess d = DaemonProcess.start()) {
+            Process r = reader(d.mountpoint(), readLog, 150);
+            Thread.sleep(1000);
+            d.signal("USR1");
+            Thread.sleep(2500);
+            d.signal("USR1");
+            assertTrue(r.waitFor(60, TimeUnit.SECONDS), "reader hung");
+            assertTrue(d.process().isAlive(), "the daemon (same pid) must still run:\n" + d.log());
+            assertEquals(2, d.log().lines().filter(l -> l.contains("reloading: re-executing")).count(), d.log());
+            assertEquals(2, d.log().lines().filter(l -> l.contains("took over the FUSE connection")).count(), d.log());
+            assertReadsSurvived(Files.readAllLines(readLog), 150, d.log());
+            d.signal("TERM");
+            assertEquals(0, d.waitFor(Duration.ofSeconds(10)), d.log());
+            assertFalse(Mounts.isFuseMount(d.mountpoint()), "a stop after reloads still unmounts");
+        } finally {
+            Files.deleteIfExists(readLog);
+        }
+    }
+
     static long daemonOf(Process sup) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             var kids = sup.toHandle().children().toList();

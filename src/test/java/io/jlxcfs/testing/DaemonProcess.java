@@ -41,6 +41,10 @@ public final class DaemonProcess implements AutoCloseable {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xmx64m");
         cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:SharedArchiveFile=" + JAR.resolveSibling("jlxcfs.jsa"));
+        cmd.add("-XX:+AutoCreateSharedArchive");
+        cmd.add("-Xlog:cds=off");
+        cmd.add("-Xlog:aot=off");
         cmd.add("-jar");
         cmd.add(JAR.toString());
         return cmd;

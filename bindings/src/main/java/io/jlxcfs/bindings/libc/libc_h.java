@@ -582,6 +582,32 @@ public final class libc_h {
         }
     }
 
+    private static class execve {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        public static final MemorySegment ADDR = findOrThrow("execve");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC, CAPTURE_ERRNO);
+    }
+
+    /** Function descriptor for execve */
+    public static FunctionDescriptor execve$descriptor() { return execve.DESC; }
+
+    /** Downcall method handle for execve */
+    public static MethodHandle execve$handle() { return execve.HANDLE; }
+
+    /** Address for execve */
+    public static MemorySegment execve$address() { return execve.ADDR; }
+    /** dup; the first argument receives errno (allocate with callState(arena)) */
+    public static int execve(MemorySegment callState, MemorySegment path, MemorySegment argv, MemorySegment envp) {
+        var mh$ = execve.HANDLE;
+        try {
+            return (int) mh$.invokeExact(callState, path, argv, envp);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class fcntl {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
         public static final MemorySegment ADDR = findOrThrow("fcntl");
