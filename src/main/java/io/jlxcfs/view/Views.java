@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import io.jlxcfs.caller.Caller;
 import io.jlxcfs.caller.CallerResolver;
+import io.jlxcfs.caller.CgroupPaths;
 import io.jlxcfs.cgroup.CgroupFs;
 import io.jlxcfs.cgroup.CgroupReader;
 import io.jlxcfs.cgroup.CpuStats;
@@ -27,6 +28,8 @@ import io.jlxcfs.render.SwapsRenderer;
 import io.jlxcfs.render.UptimeRenderer;
 import io.jlxcfs.vfs.Renderer;
 import io.jlxcfs.vfs.VirtualFile;
+import io.jlxcfs.view.extra.CgroupDirs;
+import io.jlxcfs.view.extra.ExtraViews;
 
 /**
  * Entry point of the views: resolves whose view a read gets (the caller's pid namespace init, see
@@ -40,6 +43,7 @@ public final class Views implements Renderer {
     private final CgroupReader cgroups;
     private final ProcReader proc;
     private final CallerResolver callers;
+    private final ExtraViews extra;
     private volatile boolean passthrough;
 
     public Views(ViewConfig config) {
@@ -57,6 +61,7 @@ public final class Views implements Renderer {
         this.cgroups = new CgroupReader(h, fs);
         this.proc = new ProcReader(config.procRoot(), fs);
         this.callers = new CallerResolver(proc);
+        this.extra = new ExtraViews(config.procRoot(), config.loadavg());
     }
 
     /** SIGUSR2: serve every file from the host (true) or virtualise again (false). */
@@ -107,7 +112,10 @@ public final class Views implements Renderer {
      */
     public byte[] render(VirtualFile file, Caller caller) {
         try {
-            String s = !virtualising() || caller == null ? null : view(file, caller);
+            if (!virtualising() || caller == null) return host(file);
+            byte[] b = extraView(file, caller);
+            if (b != null) return b;
+            String s = view(file, caller);
             return s == null ? host(file) : s.getBytes(StandardCharsets.ISO_8859_1);
         } catch (RuntimeException | StackOverflowError e) {
             Log.once(Log.ERR, "view-bug:" + file, "rendering %s failed, serving the host file: %s", file.path(), e);
@@ -117,6 +125,12 @@ public final class Views implements Renderer {
 
     private boolean layoutUnknown() {
         return cgroups.hierarchies().layout() == Layout.NONE;
+    }
+
+    /** Stops the loadavg sampler (with {@code -l}). */
+    @Override
+    public void close() {
+        extra.close();
     }
 
     /** The virtual content, or null for the host file. */
@@ -130,6 +144,47 @@ public final class Views implements Renderer {
             case SYS_CPU_ONLINE -> online(pid);
             default -> null;
         };
+    }
+
+    /** The load, disk, slab and pressure files (they fall back to the host file themselves); null for the others. */
+    private byte[] extraView(VirtualFile file, Caller c) {
+        return switch (file) {
+            case PROC_LOADAVG -> extra.loadavg(cgroupDirs(c));
+            case PROC_DISKSTATS -> extra.diskstats(cgroupDirs(c));
+            case PROC_SLABINFO -> extra.slabinfo(cgroupDirs(c));
+            case PROC_PRESSURE_CPU -> extra.pressure("cpu", cgroupDirs(c));
+            case PROC_PRESSURE_IO -> extra.pressure("io", cgroupDirs(c));
+            case PROC_PRESSURE_MEMORY -> extra.pressure("memory", cgroupDirs(c));
+            default -> null;
+        };
+    }
+
+    /**
+     * The caller's directories for the extra views. v1: the cpu, blkio and memory controller dirs;
+     * hybrid adds the cgroup2 mount ({@code unified/}) joined with the "0::" path; pure v2: one dir
+     * for all. A component is null where its hierarchy or path is unknown (the view then serves the host file).
+     */
+    public CgroupDirs cgroupDirs(Caller c) {
+        if (c == null) return null;
+        Hierarchies h = cgroups.hierarchies();
+        CgroupPaths p = c.cgroups();
+        if (h.isV2()) {
+            Path d = cgroups.dir("cpu", p.unified());
+            return d == null ? null : CgroupDirs.v2(d);
+        }
+        return new CgroupDirs(cgroups.dir("cpu", p.path("cpu", false)), cgroups.dir("blkio", p.path("blkio", false)),
+                cgroups.dir("memory", p.path("memory", false)), unifiedDir(h, p.unified()), false);
+    }
+
+    /** Policy: on a hybrid host the cgroup2 hierarchy is mounted at {@code <root>/unified}; plain v1 has none. */
+    static Path unifiedDir(Hierarchies h, String path) {
+        if (h.layout() != Layout.HYBRID || path == null || !path.startsWith("/")) return null;
+        Path base = h.root().resolve("unified");
+        String rel = path.substring(1);
+        for (String seg : rel.split("/")) {
+            if (seg.equals("..") || seg.equals(".")) return null;
+        }
+        return rel.isEmpty() ? base : base.resolve(rel);
     }
 
     private String meminfo(Caller pid) {
