@@ -47,9 +47,12 @@ JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -X
   -XX:-UsePerfData)
 
 # A class-data-sharing archive made on first use halves the JVM's start (a restart's stall).
-jlxcfs_cds_flags() { # jlxcfs_cds_flags DIR : prints the flags for an archive kept in DIR, if writable
+# Only for the daemon: a subcommand's stdout (stats, mounts) must not get the JVM's archive messages.
+JLXCFS_SUBCOMMANDS=" bench run mounts oci-hook webhook remount supervise stats help "
+jlxcfs_cds_flags() { # jlxcfs_cds_flags DIR FIRST_ARG : prints the flags for an archive kept in DIR, if writable
   local dir=$1
-  mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] && printf '%s\n' "-XX:SharedArchiveFile=$dir/jlxcfs.jsa" "-XX:+AutoCreateSharedArchive" "-Xlog:cds=off" "-Xlog:aot=off"
+  case "$JLXCFS_SUBCOMMANDS" in *" ${2:-} "*) return 0 ;; esac
+  mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] && printf '%s\n' "-XX:SharedArchiveFile=$dir/jlxcfs.jsa" "-XX:+AutoCreateSharedArchive" "-Xlog:cds*=off" "-Xlog:aot*=off"
 }
 
 build_if_needed() {

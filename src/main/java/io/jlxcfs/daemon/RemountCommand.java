@@ -18,6 +18,11 @@ public final class RemountCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MOUNTPOINT", description = "The live mount (default: ${DEFAULT-VALUE}).")
     Path mountpoint = Path.of("/var/lib/lxcfs");
 
+    @Option(names = "--root", paramLabel = "MOUNTPOINT", description = "Same as the MOUNTPOINT argument.")
+    void root(Path p) {
+        mountpoint = p;
+    }
+
     @Option(names = "--also-lxcfs", description = "Also rebind dead fuse.lxcfs mounts (replacing lxcfs by jlxcfs).")
     boolean alsoLxcfs;
 

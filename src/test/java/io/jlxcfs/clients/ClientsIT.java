@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -208,7 +207,6 @@ class ClientsIT {
     }
 
     /** busybox cat copies with sendfile(2): through the page cache, a file of st_size 0 reads as empty. */
-    @Disabled("jlxcfs bug: open does not set direct_io, so sendfile/splice read 0 bytes (lxcfs sets it); see docs/proof.md")
     @Test
     void busyboxCatUsesSendfile() throws Exception {
         String out = run("busybox cat /proc/meminfo");

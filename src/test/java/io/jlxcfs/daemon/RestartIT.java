@@ -45,7 +45,7 @@ class RestartIT {
         Path readLog = Files.createTempFile("reader", ".log");
         List<String> cmd = new ArrayList<>(DaemonProcess.javaCommand());
         cmd.addAll(List.of("supervise", "--runtime-dir", mnt + ".run", "--"));
-        cmd.addAll(DaemonProcess.javaCommand());
+        cmd.addAll(DaemonProcess.daemonCommand());
         cmd.addAll(List.of("--pidfile", mnt + ".pid", mnt.toString()));
         Process sup = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(supLog.toFile()).start();
         try {
@@ -129,7 +129,7 @@ class RestartIT {
         Path readLog = Files.createTempFile("reader", ".log");
         List<String> cmd = new ArrayList<>(List.of("python3", FDSTORE_SIM.toString(), "--restarts", "2", "--kill-after", "2.5",
                 "--signal", "KILL,TERM", "--"));
-        cmd.addAll(DaemonProcess.javaCommand());
+        cmd.addAll(DaemonProcess.daemonCommand());
         cmd.addAll(List.of("--pidfile", mnt + ".pid", mnt.toString()));
         Process sim = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(simLog.toFile()).start();
         try {

@@ -41,12 +41,21 @@ public final class DaemonProcess implements AutoCloseable {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xmx64m");
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:SharedArchiveFile=" + JAR.resolveSibling("jlxcfs.jsa"));
-        cmd.add("-XX:+AutoCreateSharedArchive");
-        cmd.add("-Xlog:cds=off");
-        cmd.add("-Xlog:aot=off");
         cmd.add("-jar");
         cmd.add(JAR.toString());
+        return cmd;
+    }
+
+    /**
+     * The command for a daemon: as {@link #javaCommand()} plus a class-data-sharing archive (as the
+     * launcher has), which halves the JVM's start and so a restart's stall. Not for subcommands
+     * whose stdout is read: the JVM may print archive messages there.
+     */
+    public static List<String> daemonCommand() {
+        List<String> cmd = javaCommand();
+        int jar = cmd.indexOf("-jar");
+        cmd.addAll(jar, List.of("-XX:SharedArchiveFile=" + JAR.resolveSibling("jlxcfs.jsa"),
+                "-XX:+AutoCreateSharedArchive", "-Xlog:cds*=off", "-Xlog:aot*=off"));
         return cmd;
     }
 
@@ -59,7 +68,7 @@ public final class DaemonProcess implements AutoCloseable {
     public static DaemonProcess start(Path mnt, Map<String, String> env, String... options)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("jlxcfs-it-", ".log");
-        List<String> cmd = javaCommand();
+        List<String> cmd = daemonCommand();
         cmd.addAll(List.of(options));
         cmd.add("--pidfile");
         cmd.add(mnt.toString() + ".pid");
