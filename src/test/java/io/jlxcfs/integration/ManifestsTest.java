@@ -55,7 +55,8 @@ class ManifestsTest {
         has(ds, "path: /sys/fs/cgroup\\n");
         has(ds, "path: /run\\n");
         has(ds, "postStart:[\\s\\S]*jlxcfs.jar remount --root /var/lib/lxcfs");
-        has(ds, "exec java --enable-native-access=ALL-UNNAMED -jar /opt/jlxcfs/jlxcfs.jar /var/lib/lxcfs");
+        // the daemon runs under jlxcfs supervise, which keeps the connection across daemon crashes
+        has(ds, "exec java --enable-native-access=ALL-UNNAMED -jar /opt/jlxcfs/jlxcfs.jar supervise -- \\\\\n\\s+java --enable-native-access=ALL-UNNAMED -jar /opt/jlxcfs/jlxcfs.jar /var/lib/lxcfs");
         has(ds, "- operator: Exists");
         assertFalse(ds.contains("/proc/1/"), "with hostPID, /proc/1 is the host's init");
     }
