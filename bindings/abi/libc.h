@@ -27,3 +27,4 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdlib.h>

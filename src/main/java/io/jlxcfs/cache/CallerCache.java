@@ -107,6 +107,21 @@ final class CallerCache {
         }
     }
 
+    /** Drops callers that exited (their read fails) or are past their age. */
+    void prune() {
+        java.util.List<Integer> dead = new java.util.ArrayList<>();
+        long now = clock.getAsLong();
+        synchronized (entries) {
+            for (Map.Entry<Integer, Known> e : entries.entrySet()) {
+                if (now - e.getValue().resolvedAt() >= maxAgeNanos) dead.add(e.getKey());
+            }
+            for (Integer pid : dead) {
+                Known k = entries.remove(pid);
+                if (k != null) close(k.cgroup());
+            }
+        }
+    }
+
     int size() {
         synchronized (entries) {
             return entries.size();

@@ -24,6 +24,7 @@ public final class OpenFiles extends CgroupFs {
     private final Path procRoot;
     private final int maxOpen;
     private final Map<Path, FileChannel> open;
+    private final Map<Path, Long> lastUse = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64 << 10));
     final LongAdder opened = new LongAdder();
     final LongAdder reads = new LongAdder();
@@ -39,6 +40,7 @@ public final class OpenFiles extends CgroupFs {
             protected boolean removeEldestEntry(Map.Entry<Path, FileChannel> e) {
                 if (size() <= OpenFiles.this.maxOpen) return false;
                 closeQuietly(e.getValue());
+                lastUse.remove(e.getKey());
                 return true;
             }
         };
@@ -65,6 +67,7 @@ public final class OpenFiles extends CgroupFs {
         if (ch == null) return null;
         try {
             reads.increment();
+            lastUse.put(p, System.nanoTime());
             return pread(ch);
         } catch (IOException | RuntimeException e) {
             drop(p, ch);
@@ -123,6 +126,19 @@ public final class OpenFiles extends CgroupFs {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Closes descriptors nobody read for {@code unusedNanos}. */
+    public void prune(long now, long unusedNanos) {
+        synchronized (open) {
+            open.entrySet().removeIf(e -> {
+                Long t = lastUse.get(e.getKey());
+                if (t != null && System.nanoTime() - t < unusedNanos) return false;
+                lastUse.remove(e.getKey());
+                closeQuietly(e.getValue());
+                return true;
+            });
+        }
     }
 
     /** Forgets every descriptor below {@code dir} (a removed cgroup). */

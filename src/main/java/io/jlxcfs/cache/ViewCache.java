@@ -1,7 +1,5 @@
 package io.jlxcfs.cache;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +16,7 @@ import io.jlxcfs.cgroup.CgroupReader;
 import io.jlxcfs.daemon.Log;
 import io.jlxcfs.view.Views;
 import io.jlxcfs.vfs.Renderer;
+import io.jlxcfs.vfs.Snapshot;
 import io.jlxcfs.vfs.VirtualFile;
 
 /**
@@ -27,8 +26,9 @@ import io.jlxcfs.vfs.VirtualFile;
  * Whose view a read gets is still decided per read ({@link CallerCache}: one pread), so two
  * containers never share a buffer and a process that moved sees its new cgroup on its next read.
  *
- * <p>Buffers live in automatic arenas: a buffer an open file still slices stays valid after it is
- * evicted, and the GC frees it once nobody holds it. The cap bounds what the cache holds.
+ * <p>Buffers are malloc'd and reference-counted ({@link Buffer}): a buffer an open file still
+ * slices stays valid after it is evicted and is freed when the last holder lets go. The cap
+ * bounds what the cache holds; buffers past any use are dropped once a second.
  */
 public final class ViewCache implements Renderer {
 
@@ -36,7 +36,7 @@ public final class ViewCache implements Renderer {
     record Key(VirtualFile file, CgroupPaths cgroups, int init, long initStart) {
     }
 
-    private record Entry(MemorySegment buffer, long renderedAt, long epoch) {
+    private record Entry(Buffer buffer, long renderedAt, long epoch) {
     }
 
     /** Counters for operators ({@code jlxcfs stats}). */
@@ -54,6 +54,8 @@ public final class ViewCache implements Renderer {
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder hits = new LongAdder(), misses = new LongAdder(), evictions = new LongAdder();
+    private final long keepNanos;
+    private final Thread maintenance;
 
     /**
      * @param views          the renderers (built on {@code files})
@@ -69,19 +71,42 @@ public final class ViewCache implements Renderer {
         this.freshnessNanos = freshnessNanos;
         this.maxBytes = maxBytes;
         this.clock = clock;
-        this.callers = new CallerCache(views.callerResolver(), procRoot, 8192, 1_000_000_000L, clock);
+        this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, 1_000_000_000L, clock);
         this.invalidator = new Invalidator(files::forget, 16384);
+        this.keepNanos = Math.max(1_000_000_000L, 10 * freshnessNanos);
+        this.maintenance = Thread.ofPlatform().daemon().name("jlxcfs-cache").unstarted(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(1000);
+                    maintain();
+                } catch (InterruptedException ie) {
+                    return;
+                } catch (RuntimeException ex) {
+                    Log.once(Log.WARNING, "cache-maintenance", "cache maintenance failed: %s", ex);
+                }
+            }
+        });
+    }
+
+    /** Starts the once-a-second maintenance (the daemon does; tests may call {@link #maintain()}). */
+    public ViewCache start() {
+        maintenance.start();
+        return this;
     }
 
     @Override
     public byte[] render(VirtualFile file, int pid) {
-        MemorySegment s = renderSegment(file, pid);
-        return s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        Snapshot s = snapshot(file, pid);
+        try {
+            return s.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        } finally {
+            s.release();
+        }
     }
 
     @Override
-    public MemorySegment renderSegment(VirtualFile file, int pid) {
-        if (!views.virtualising()) return MemorySegment.ofArray(views.render(file, pid));
+    public Snapshot snapshot(VirtualFile file, int pid) {
+        if (!views.virtualising()) return Snapshot.of(views.render(file, pid));
         invalidator.drain();
         Caller c = callers.resolve(pid);
         Key key = c == null ? new Key(file, null, -1, -1)
@@ -89,21 +114,45 @@ public final class ViewCache implements Renderer {
         long now = clock.getAsLong();
         long epoch = invalidator.epoch();
         Entry e = entries.get(key);
-        if (e != null && e.epoch() == epoch && now - e.renderedAt() < freshnessNanos) {
+        if (e != null && e.epoch() == epoch && now - e.renderedAt() < freshnessNanos && e.buffer().retain()) {
             hits.increment();
             return e.buffer();
         }
         misses.increment();
         if (c != null) watchCgroups(c);
         byte[] b = views.render(file, c);
-        MemorySegment seg = Arena.ofAuto().allocate(Math.max(1, b.length)).asSlice(0, b.length);
-        MemorySegment.copy(MemorySegment.ofArray(b), 0, seg, 0, b.length);
-        if (freshnessNanos > 0) {
-            Entry prev = entries.put(key, new Entry(seg, now, epoch));
-            bytes.addAndGet(b.length - (prev == null ? 0 : prev.buffer().byteSize()));
-            if (bytes.get() > maxBytes) evict();
+        Buffer buf = freshnessNanos > 0 ? Buffer.copyOf(b) : null;
+        if (buf == null) return Snapshot.of(b); // not cached (window 0), or malloc failed
+        buf.retain(); // the caller's reference; the first one is the cache's
+        Entry prev = entries.put(key, new Entry(buf, now, epoch));
+        bytes.addAndGet(buf.size());
+        if (prev != null) drop(prev);
+        if (bytes.get() > maxBytes) evict();
+        return buf;
+    }
+
+    private void drop(Entry e) {
+        bytes.addAndGet(-e.buffer().size());
+        e.buffer().release();
+    }
+
+    /**
+     * Once a second: apply cgroup events even when nobody reads, drop buffers past any use (older
+     * than {@link #keepNanos} or from an older epoch), callers that exited, descriptors of files
+     * nobody read for a while. Keeps memory flat however many cgroups come and go.
+     */
+    void maintain() {
+        invalidator.drain();
+        long now = clock.getAsLong();
+        long epoch = invalidator.epoch();
+        for (Map.Entry<Key, Entry> x : entries.entrySet()) {
+            Entry e = x.getValue();
+            if ((now - e.renderedAt() > keepNanos || e.epoch() != epoch) && entries.remove(x.getKey(), e)) {
+                drop(e);
+            }
         }
-        return seg;
+        callers.prune();
+        files.prune(now, 30_000_000_000L);
     }
 
     /** The directories whose limit files shape this caller's views: its cgroups and their ancestors. */
@@ -129,7 +178,7 @@ public final class ViewCache implements Renderer {
         for (Map.Entry<Key, Entry> x : all) {
             if (bytes.get() <= target) break;
             if (entries.remove(x.getKey(), x.getValue())) {
-                bytes.addAndGet(-x.getValue().buffer().byteSize());
+                drop(x.getValue());
                 evictions.increment();
             }
         }
@@ -142,8 +191,10 @@ public final class ViewCache implements Renderer {
 
     /** Forgets everything (reload, passthrough toggles). */
     public void clear() {
-        entries.clear();
-        bytes.set(0);
+        for (Key k : List.copyOf(entries.keySet())) {
+            Entry e = entries.remove(k);
+            if (e != null) drop(e);
+        }
         callers.clear();
         views.callerResolver().clear();
     }
@@ -151,6 +202,7 @@ public final class ViewCache implements Renderer {
     @Override
     public void close() {
         try {
+            maintenance.interrupt();
             invalidator.close();
             callers.clear();
             files.close();

@@ -18,6 +18,7 @@ import io.jlxcfs.daemon.Log;
 import io.jlxcfs.vfs.Handles;
 import io.jlxcfs.vfs.Node;
 import io.jlxcfs.vfs.Renderer;
+import io.jlxcfs.vfs.Snapshot;
 import io.jlxcfs.vfs.Tree;
 
 /**
@@ -387,30 +388,36 @@ final class Ops {
             }
             long fh = fuse_file_info.fh(fuse_file_info.ofAddress(fiPtr));
             Handles.Handle h = handles.get(fh, node);
-            MemorySegment data = off == 0 ? null : h.snapshot();
-            if (data == null) {
+            Snapshot snap = off == 0 ? null : h.acquire();
+            if (snap == null) {
                 // offset 0 renders for this read's caller; a later offset slices that snapshot
-                data = render(req, node);
-                h.snapshot(data);
+                snap = render(req, node);
+                if (snap.retain()) h.keep(snap); // the handle's reference; ours is released below
             }
-            long len = data.byteSize();
-            long n = off >= len ? 0 : Math.min(size, len - off);
-            r.buf(n == 0 ? MemorySegment.NULL : data.asSlice(off, n), n);
+            try {
+                MemorySegment data = snap.segment();
+                long len = data.byteSize();
+                long n = off >= len ? 0 : Math.min(size, len - off);
+                r.buf(n == 0 ? MemorySegment.NULL : data.asSlice(off, n), n);
+            } finally {
+                snap.release();
+            }
         });
     }
 
-    private MemorySegment render(MemorySegment req, Node node) {
+    /** A fresh snapshot with one reference for the caller. */
+    private Snapshot render(MemorySegment req, Node node) {
         counters.renders.increment();
         if (node.kind() == Node.Kind.HOST_FILE) {
             try {
-                return MemorySegment.ofArray(Files.readAllBytes(node.hostPath()));
+                return Snapshot.of(Files.readAllBytes(node.hostPath()));
             } catch (IOException e) {
-                return MemorySegment.ofArray(new byte[0]);
+                return Snapshot.of(new byte[0]);
             }
         }
         int pid = fuse_ctx.pid(fuse_ctx.ofAddress(fuse_lowlevel_h.fuse_req_ctx(req)));
-        MemorySegment b = renderer.renderSegment(node.file(), pid);
-        if (Log.debug()) Log.debug("render %s for pid %d: %d bytes", node.file().path(), pid, b.byteSize());
+        Snapshot b = renderer.snapshot(node.file(), pid);
+        if (Log.debug()) Log.debug("render %s for pid %d: %d bytes", node.file().path(), pid, b.segment().byteSize());
         return b;
     }
 

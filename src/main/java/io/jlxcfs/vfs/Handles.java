@@ -13,7 +13,7 @@ public final class Handles {
     /** One open file: the node and the snapshot rendered by the last read at offset 0. */
     public static final class Handle {
         private final Node node;
-        private volatile java.lang.foreign.MemorySegment snapshot;
+        private Snapshot snapshot;
 
         Handle(Node node) {
             this.node = node;
@@ -23,12 +23,24 @@ public final class Handles {
             return node;
         }
 
-        public java.lang.foreign.MemorySegment snapshot() {
-            return snapshot;
+        /** The current snapshot with a reference for the caller (release it), or null. */
+        public synchronized Snapshot acquire() {
+            Snapshot s = snapshot;
+            return s != null && s.retain() ? s : null;
         }
 
-        public void snapshot(java.lang.foreign.MemorySegment s) {
-            snapshot = s;
+        /** Keeps {@code s} (taking over the caller's reference) and drops the previous one. */
+        public void keep(Snapshot s) {
+            Snapshot old;
+            synchronized (this) {
+                old = snapshot;
+                snapshot = s;
+            }
+            if (old != null) old.release();
+        }
+
+        void drop() {
+            keep(null);
         }
     }
 
@@ -57,7 +69,8 @@ public final class Handles {
     }
 
     public void release(long fh) {
-        open.remove(fh);
+        Handle h = open.remove(fh);
+        if (h != null) h.drop();
     }
 
     public int size() {

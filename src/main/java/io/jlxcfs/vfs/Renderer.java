@@ -16,11 +16,11 @@ public interface Renderer extends AutoCloseable {
     byte[] render(VirtualFile file, int pid);
 
     /**
-     * The same content as a memory segment (heap or off-heap), which the FUSE reply can send
-     * without a copy; the segment must stay valid for as long as someone holds it.
+     * The same content as a snapshot the FUSE reply can send without a copy, with one reference
+     * held for the caller (who releases it).
      */
-    default java.lang.foreign.MemorySegment renderSegment(VirtualFile file, int pid) {
-        return java.lang.foreign.MemorySegment.ofArray(render(file, pid));
+    default Snapshot snapshot(VirtualFile file, int pid) {
+        return Snapshot.of(render(file, pid));
     }
 
     @Override

@@ -29,6 +29,20 @@ public final class Native {
         return p.reinterpret(size, arena, null);
     }
 
+    /**
+     * {@code size} bytes from malloc, as a segment of exactly that size with no owner: the caller
+     * must {@link #free} it once, and never touch it afterwards. Null when malloc fails.
+     */
+    public static MemorySegment malloc(long size) {
+        MemorySegment p = io.jlxcfs.bindings.libc.libc_h.malloc(Math.max(1, size));
+        return p.equals(MemorySegment.NULL) ? null : p.reinterpret(size);
+    }
+
+    /** Frees a segment from {@link #malloc}. */
+    public static void free(MemorySegment s) {
+        io.jlxcfs.bindings.libc.libc_h.free(s);
+    }
+
     /** A segment for a raw address (for example a native pointer stored as a long). */
     public static MemorySegment ofAddress(long address, long size) {
         return MemorySegment.ofAddress(address).reinterpret(size);

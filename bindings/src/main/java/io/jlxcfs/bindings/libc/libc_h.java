@@ -920,6 +920,58 @@ public final class libc_h {
         }
     }
 
+    private static class malloc {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(ADDRESS, JAVA_LONG);
+        public static final MemorySegment ADDR = findOrThrow("malloc");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** Function descriptor for malloc */
+    public static FunctionDescriptor malloc$descriptor() { return malloc.DESC; }
+
+    /** Downcall method handle for malloc */
+    public static MethodHandle malloc$handle() { return malloc.HANDLE; }
+
+    /** Address for malloc */
+    public static MemorySegment malloc$address() { return malloc.ADDR; }
+    /** getpid */
+    public static MemorySegment malloc(long size) {
+        var mh$ = malloc.HANDLE;
+        try {
+            return (MemorySegment) mh$.invokeExact(size);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(ADDRESS);
+        public static final MemorySegment ADDR = findOrThrow("free");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /** Function descriptor for free */
+    public static FunctionDescriptor free$descriptor() { return free.DESC; }
+
+    /** Downcall method handle for free */
+    public static MethodHandle free$handle() { return free.HANDLE; }
+
+    /** Address for free */
+    public static MemorySegment free$address() { return free.ADDR; }
+    /** getpid */
+    public static void free(MemorySegment ptr) {
+        var mh$ = free.HANDLE;
+        try {
+            mh$.invokeExact(ptr);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class gettid {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT);
         public static final MemorySegment ADDR = findOrThrow("gettid");
