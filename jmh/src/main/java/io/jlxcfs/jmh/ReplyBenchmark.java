@@ -1,6 +1,5 @@
 package io.jlxcfs.jmh;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Random;
@@ -19,7 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import io.jlxcfs.bindings.Native;
 import io.jlxcfs.vfs.Handles;
+import io.jlxcfs.vfs.Snapshot;
 import io.jlxcfs.vfs.Node;
 import io.jlxcfs.vfs.Tree;
 
@@ -62,7 +63,7 @@ public class ReplyBenchmark {
     }
 
     private byte[] rendered;
-    private MemorySegment snapshot;
+    private Snapshot snapshot;
     private Handles handles;
     private Node node;
     private long fh;
@@ -83,13 +84,28 @@ public class ReplyBenchmark {
         return tree.lookup(tree.lookup(Tree.ROOT, "proc").ino(), "meminfo");
     }
 
-    private MemorySegment snapshot(byte[] b) {
+    /** A snapshot as the daemon makes one: heap bytes, or a malloc'd copy (what the cache keeps). */
+    private Snapshot snapshot(byte[] b) {
         return switch (kind) {
-            case "heap" -> MemorySegment.ofArray(b);
+            case "heap" -> Snapshot.of(b);
             case "offheap" -> {
-                MemorySegment seg = Arena.ofAuto().allocate(Math.max(1, b.length)).asSlice(0, b.length);
+                MemorySegment seg = Native.malloc(b.length);
                 MemorySegment.copy(MemorySegment.ofArray(b), 0, seg, 0, b.length);
-                yield seg;
+                yield new Snapshot() {
+                    @Override
+                    public MemorySegment segment() {
+                        return seg;
+                    }
+
+                    @Override
+                    public boolean retain() {
+                        return true;
+                    }
+
+                    @Override
+                    public void release() {
+                    }
+                };
             }
             default -> throw new IllegalArgumentException("kind must be heap or offheap: " + kind);
         };
@@ -100,14 +116,16 @@ public class ReplyBenchmark {
         long off = 0;
         while (true) {
             Handles.Handle h = handles.get(fh, node);
-            MemorySegment data = off == 0 ? null : h.snapshot();
-            if (data == null) {
-                data = snapshot;
-                h.snapshot(data);
+            Snapshot snap = off == 0 ? null : h.acquire();
+            if (snap == null) {
+                snap = snapshot;
+                if (snap.retain()) h.keep(snap);
             }
+            MemorySegment data = snap.segment();
             long len = data.byteSize();
             long n = off >= len ? 0 : Math.min(r.chunk, len - off);
             bh.consume(n == 0 ? MemorySegment.NULL : data.asSlice(off, n));
+            snap.release();
             if (n == 0) return off;
             off += n;
         }
@@ -116,11 +134,16 @@ public class ReplyBenchmark {
     @Benchmark
     public MemorySegment slice() {
         long off = size / 2;
-        return snapshot.asSlice(off, Math.min(4096, snapshot.byteSize() - off));
+        MemorySegment s = snapshot.segment();
+        return s.asSlice(off, Math.min(4096, s.byteSize() - off));
     }
 
+    /** Making a snapshot and freeing it (malloc + copy + free off-heap; a wrap on the heap). */
     @Benchmark
-    public MemorySegment makeSnapshot() {
-        return snapshot(rendered);
+    public long makeSnapshot() {
+        Snapshot s = snapshot(rendered);
+        long n = s.segment().byteSize();
+        if (kind.equals("offheap")) Native.free(s.segment());
+        return n;
     }
 }

@@ -37,7 +37,7 @@ import io.jlxcfs.vfs.VirtualFile;
  * nested namespace: the walk every time);</li>
  * <li>{@code resolveReused}: one resolver, as the daemon keeps it (a nested namespace's init comes from
  * its cache, checked against the init's start time and namespace);</li>
- * <li>{@code cachedViewHit}: the daemon's cached path, {@code ViewCache.renderSegment} of the
+ * <li>{@code cachedViewHit}: the daemon's cached path, {@code ViewCache.snapshot} of the
  * smallest file (sys/devices/system/cpu/online) with a 60 s freshness window: inotify drain + one
  * pread of the kept /proc/PID/cgroup compared with the text seen before + the buffer lookup.</li>
  * </ul>
@@ -76,7 +76,7 @@ public class ResolveBenchmark {
         if (c == null) throw new IllegalStateException("caller " + pid + " unresolvable");
         OpenFiles files = new OpenFiles(procRoot, 4096);
         cache = new ViewCache(new Views(config, files), files, procRoot, TimeUnit.SECONDS.toNanos(60), 64L << 20, System::nanoTime);
-        cache.renderSegment(VirtualFile.SYS_CPU_ONLINE, pid);
+        ViewCacheBenchmark.size(cache.snapshot(VirtualFile.SYS_CPU_ONLINE, pid));
     }
 
     private CallerResolver fresh() {
@@ -100,7 +100,7 @@ public class ResolveBenchmark {
     }
 
     @Benchmark
-    public MemorySegment cachedViewHit() {
-        return cache.renderSegment(VirtualFile.SYS_CPU_ONLINE, pid);
+    public long cachedViewHit() {
+        return ViewCacheBenchmark.size(cache.snapshot(VirtualFile.SYS_CPU_ONLINE, pid));
     }
 }

@@ -24,7 +24,7 @@ import io.jlxcfs.view.Views;
 import io.jlxcfs.vfs.VirtualFile;
 
 /**
- * What the daemon does for an offset-0 read, minus FUSE: {@code ViewCache.renderSegment(file, pid)}
+ * What the daemon does for an offset-0 read, minus FUSE: {@code ViewCache.snapshot(file, pid)}
  * for the benchmark's own pid on the real host (/sys/fs/cgroup, /proc, /sys), built as the daemon
  * builds it (views over {@link OpenFiles}). {@code path=hit}: a 60 s freshness window, so after the
  * first render every call is inotify drain + pid -> view check (one pread of /proc/PID/cgroup) + map
@@ -60,7 +60,16 @@ public class ViewCacheBenchmark {
         cache = hostCache(freshness);
         vf = VirtualFile.valueOf(file);
         pid = (int) ProcessHandle.current().pid();
-        if (cache.renderSegment(vf, pid).byteSize() == 0) throw new IllegalStateException(file + " rendered empty");
+        if (size(cache.snapshot(vf, pid)) == 0) throw new IllegalStateException(file + " rendered empty");
+    }
+
+    /** The snapshot's size, after giving its reference back (as a reply does). */
+    static long size(io.jlxcfs.vfs.Snapshot s) {
+        try {
+            return s.segment().byteSize();
+        } finally {
+            s.release();
+        }
     }
 
     /** The daemon's cache over the real host: 4096 kept descriptors, 64 MiB of buffers. */
@@ -81,7 +90,7 @@ public class ViewCacheBenchmark {
     }
 
     @Benchmark
-    public MemorySegment renderSegment() {
-        return cache.renderSegment(vf, pid);
+    public long snapshot() {
+        return size(cache.snapshot(vf, pid));
     }
 }
