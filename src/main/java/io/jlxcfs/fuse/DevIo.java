@@ -29,8 +29,7 @@ import io.jlxcfs.daemon.Log;
  * <li>after such a takeover it asks the kernel to resend requests the dead daemon had read but
  * not answered ({@code FUSE_NOTIFY_RESEND}, Linux 6.9+);</li>
  * <li>it makes every blocked worker return when the daemon stops, without aborting the
- * connection: the device is non-blocking and idle workers wait in epoll on it and on a stop
- * eventfd (libfuse 3.14 only sets a flag in {@code fuse_session_exit}).</li>
+ * connection (libfuse 3.14 only sets a flag in {@code fuse_session_exit}).</li>
  * </ul>
  * Worker threads disable pthread cancellation while in here: libfuse cancels idle workers when the
  * loop ends, and a cancellation unwinding through JVM frames would kill the JVM.
@@ -45,6 +44,12 @@ final class DevIo {
 
     private final int fd;
     private final int stopFd;
+    /**
+     * Blocking device (jlxcfs's own workers): one read per request, as libfuse itself does; a stop
+     * then wakes each blocked worker with a request of its own (see FuseServer). Non-blocking
+     * (libfuse's loop): idle workers wait in epoll beside the stop eventfd.
+     */
+    private final boolean blocking;
     private final Consumer<byte[]> initSink;
     private final AtomicReference<byte[]> replayInit;
     /** Takeover: the other workers wait until libfuse has processed the replayed INIT. */
@@ -69,13 +74,17 @@ final class DevIo {
         final MemorySegment callState = libc_h.callState(arena);
         final MemorySegment old = arena.allocate(JAVA_INT);
         final MemorySegment event = epoll_event.allocate(arena);
-        final int epfd;
+        int epfd = -1;
 
-        Scratch() {
-            epfd = libc_h.epoll_create1(callState, EPOLL_CLOEXEC);
-            if (epfd < 0) throw new IllegalStateException("epoll_create1: errno " + libc_h.errno(callState));
-            add(fd, EPOLLIN | EPOLLEXCLUSIVE, 0);
-            add(stopFd, EPOLLIN, STOP_TOKEN);
+        /** The epoll set, made on first need (only a non-blocking device needs one). */
+        int epoll() {
+            if (epfd < 0) {
+                epfd = libc_h.epoll_create1(callState, EPOLL_CLOEXEC);
+                if (epfd < 0) throw new IllegalStateException("epoll_create1: errno " + libc_h.errno(callState));
+                add(fd, EPOLLIN | EPOLLEXCLUSIVE, 0);
+                add(stopFd, EPOLLIN, STOP_TOKEN);
+            }
+            return epfd;
         }
 
         private void add(int target, int events, long token) {
@@ -94,7 +103,8 @@ final class DevIo {
      * @param initSink   receives the raw FUSE_INIT message when the kernel sends it (fresh mounts)
      * @param replayInit a saved FUSE_INIT to hand to libfuse first (takeover), or null
      */
-    DevIo(int fd, int stopFd, Consumer<byte[]> initSink, byte[] replayInit) {
+    DevIo(int fd, int stopFd, Consumer<byte[]> initSink, byte[] replayInit, boolean blocking) {
+        this.blocking = blocking;
         this.fd = fd;
         this.stopFd = stopFd;
         this.initSink = initSink;
@@ -118,6 +128,10 @@ final class DevIo {
     /** Makes every worker leave its read; libfuse then ends the loop. */
     void stop() {
         stopping = true;
+    }
+
+    boolean stopping() {
+        return stopping;
     }
 
     /** The custom I/O struct, with the read hook in Java and libc's own writev. */
@@ -199,7 +213,8 @@ final class DevIo {
      */
     private long readDevice(Scratch s, int devFd, MemorySegment buf, long len) {
         while (true) {
-            if (stopping) {
+            // a blocking worker still hands back what it reads after a stop (its loop ends after)
+            if (stopping && !blocking) {
                 exitSession();
                 return -1;
             }
@@ -210,7 +225,7 @@ final class DevIo {
             }
             int e = libc_h.errno(s.callState);
             if (e == Errno.EAGAIN) {
-                int r = libc_h.epoll_wait(s.callState, s.epfd, s.event, 1, -1);
+                int r = libc_h.epoll_wait(s.callState, s.epoll(), s.event, 1, -1);
                 if (r < 0 && libc_h.errno(s.callState) != Errno.EINTR) return fail("epoll_wait", libc_h.errno(s.callState));
                 if (r > 0 && epoll_event.data(s.event) == STOP_TOKEN) stopping = true;
                 continue;

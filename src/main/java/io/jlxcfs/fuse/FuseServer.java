@@ -34,6 +34,8 @@ public final class FuseServer implements AutoCloseable {
 
     /** How the session gets its /dev/fuse connection. */
     public sealed interface Connection {
+        String mountpoint();
+
         /** Mount {@code mountpoint} afresh. */
         record Fresh(String mountpoint) implements Connection {
         }
@@ -113,8 +115,8 @@ public final class FuseServer implements AutoCloseable {
                 replay = t.init();
             }
         }
-        setNonBlocking(fd);
-        io = new DevIo(fd, stopFd, hooks.initSink(), replay);
+        setNonBlocking(fd, config.libfuseLoop());
+        io = new DevIo(fd, stopFd, hooks.initSink(), replay, !config.libfuseLoop());
         io.session(session);
         int rc = fuse_lowlevel_h.fuse_session_custom_io(session, io.struct(arena), fd);
         if (rc != 0) {
@@ -122,11 +124,16 @@ public final class FuseServer implements AutoCloseable {
         }
     }
 
-    /** Workers wait in epoll, never in read(): a stop then wakes them all (see DevIo). */
-    private void setNonBlocking(int devFd) {
+    /**
+     * Own workers block in read() (one syscall per request); libfuse's loop gets a non-blocking
+     * device whose idle workers wait in epoll (see DevIo). The flag lives on the open file, which
+     * a previous daemon may have set either way.
+     */
+    private void setNonBlocking(int devFd, boolean on) {
         MemorySegment cs = libc_h.callState(arena);
         int fl = libc_h.fcntl(cs, devFd, 3 /* F_GETFL */, 0);
-        if (fl < 0 || libc_h.fcntl(cs, devFd, 4 /* F_SETFL */, fl | 04000 /* O_NONBLOCK */) < 0) {
+        int want = on ? (fl | 04000) : (fl & ~04000); // O_NONBLOCK
+        if (fl < 0 || libc_h.fcntl(cs, devFd, 4 /* F_SETFL */, want) < 0) {
             throw new IllegalStateException("fcntl(O_NONBLOCK) on /dev/fuse failed: errno " + libc_h.errno(cs));
         }
     }
@@ -216,30 +223,65 @@ public final class FuseServer implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger alive = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger result = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Workers are started as libfuse does: one at first, another whenever a worker takes a request
+     * and none is left waiting, up to {@link Config#workers()}; idle ones stay (a thread start is
+     * not free). The kernel hands requests to waiting readers in turn, so a lone client is served
+     * by two hot threads rather than rotating over all of them.
+     */
     private int javaLoop() {
-        java.util.concurrent.atomic.AtomicInteger result = new java.util.concurrent.atomic.AtomicInteger();
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, config.workers()); i++) {
-            workers.add(Thread.ofPlatform().name("jlxcfs-fuse-" + i).start(() -> work(result)));
-        }
-        for (Thread t : workers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stop();
+        spawnWorker();
+        synchronized (alive) {
+            while (alive.get() > 0) {
+                try {
+                    alive.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop();
+                }
             }
         }
         return result.get();
     }
 
-    private void work(java.util.concurrent.atomic.AtomicInteger result) {
+    private void spawnWorker() {
+        int n = started.incrementAndGet();
+        if (n > Math.max(1, config.workers())) {
+            started.decrementAndGet();
+            return;
+        }
+        alive.incrementAndGet();
+        try {
+            Thread.ofPlatform().name("jlxcfs-fuse-" + (n - 1)).start(this::work);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            started.decrementAndGet();
+            workerGone();
+            Log.once(Log.WARNING, "worker-start", "cannot start a FUSE worker: %s", e);
+        }
+    }
+
+    private void workerGone() {
+        synchronized (alive) {
+            alive.decrementAndGet();
+            alive.notifyAll();
+        }
+    }
+
+    private void work() {
         MemorySegment se = session;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = fuse_buf.allocate(a);
             buf.fill((byte) 0);
-            while (fuse_lowlevel_h.fuse_session_exited(se) == 0) {
+            while (!io.stopping() && fuse_lowlevel_h.fuse_session_exited(se) == 0) {
+                idle.incrementAndGet();
                 int res = fuse_lowlevel_h.fuse_session_receive_buf(se, buf);
+                if (idle.decrementAndGet() == 0 && res > 0 && !io.stopping()) spawnWorker();
                 if (res == -Errno.EINTR || res == -Errno.EAGAIN) continue;
                 if (res <= 0) {
                     if (res < 0) result.compareAndSet(0, res);
@@ -250,22 +292,50 @@ public final class FuseServer implements AutoCloseable {
         } catch (Throwable t) {
             Log.error("FUSE worker %s died: %s", Thread.currentThread().getName(), t);
         } finally {
+            workerGone();
             // whoever leaves first makes sure the others do too
-            fuse_lowlevel_h.fuse_session_exit(se);
-            wake();
+            stop();
         }
+    }
+
+    /**
+     * Workers blocked in read() leave only with a request in hand: send each one a LOOKUP of a
+     * name that does not exist (answered ENOENT), from throw-away threads, until all are gone.
+     * An unmount or abort (ENODEV) releases them all anyway.
+     */
+    private void wakeBlockedWorkers() {
+        Thread.ofPlatform().daemon().name("jlxcfs-stop").start(() -> {
+            long end = System.nanoTime() + 5_000_000_000L;
+            java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+            String mnt = config.connection().mountpoint();
+            while (alive.get() > 0 && System.nanoTime() < end) {
+                String probe = mnt + "/.jlxcfs-stop-" + ProcessHandle.current().pid() + "-" + seq.incrementAndGet();
+                Thread.ofPlatform().daemon().start(() -> java.nio.file.Files.exists(java.nio.file.Path.of(probe)));
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
     }
 
     /** Makes the loop return (any thread, signal hooks included). */
     public void stop() {
-        stopping = true;
-        if (io != null) io.stop();
-        MemorySegment se = session;
         synchronized (lock) {
-            if (destroyed) return;
-            if (!se.equals(MemorySegment.NULL)) fuse_lowlevel_h.fuse_session_exit(se);
+            if (stopping || destroyed) return;
+            stopping = true;
         }
-        wake();
+        if (io != null) io.stop();
+        if (config.libfuseLoop()) {
+            MemorySegment se = session;
+            synchronized (lock) {
+                if (!destroyed && !se.equals(MemorySegment.NULL)) fuse_lowlevel_h.fuse_session_exit(se);
+            }
+            wake();
+        } else {
+            wakeBlockedWorkers();
+        }
     }
 
     /** Makes the stop eventfd readable: every worker waiting in epoll wakes up. */
