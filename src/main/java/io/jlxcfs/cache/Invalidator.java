@@ -40,6 +40,7 @@ final class Invalidator implements AutoCloseable {
     private final int fd;
     private final Map<Integer, Path> byWd = new HashMap<>();
     private final Map<Path, Integer> byPath = new HashMap<>();
+    private final Map<Path, Long> lastUse = new HashMap<>();
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final Consumer<Path> onRemoved;
@@ -80,7 +81,11 @@ final class Invalidator implements AutoCloseable {
     void watch(Path dir) {
         if (fd < 0 || dir == null) return;
         synchronized (byPath) {
-            if (byPath.containsKey(dir) || byPath.size() >= maxWatches) return;
+            if (byPath.containsKey(dir)) {
+                lastUse.put(dir, System.nanoTime());
+                return;
+            }
+            if (byPath.size() >= maxWatches) return;
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment cs = libc_h.callState(a);
                 int wd = libc_h.inotify_add_watch(cs, fd, a.allocateFrom(dir.toString()),
@@ -89,6 +94,7 @@ final class Invalidator implements AutoCloseable {
                 Path old = byWd.put(wd, dir);
                 if (old != null) byPath.remove(old);
                 byPath.put(dir, wd);
+                lastUse.put(dir, System.nanoTime());
             }
         }
     }
@@ -122,13 +128,41 @@ final class Invalidator implements AutoCloseable {
             Path dir;
             synchronized (byPath) {
                 dir = byWd.remove(wd);
-                if (dir != null) byPath.remove(dir);
+                if (dir != null) {
+                    byPath.remove(dir);
+                    lastUse.remove(dir);
+                }
             }
             if (dir != null) onRemoved.accept(dir);
             bump();
             return;
         }
         if (LIMIT_FILES.contains(name)) bump();
+    }
+
+    /**
+     * Removes watches on directories no read needed for {@code unusedNanos}: cgroup v1 sends no
+     * event when a cgroup directory is removed, so this is how watches of gone cgroups end.
+     */
+    void prune(long unusedNanos) {
+        if (fd < 0) return;
+        long now = System.nanoTime();
+        synchronized (byPath) {
+            var it = lastUse.entrySet().iterator();
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment cs = libc_h.callState(a);
+                while (it.hasNext()) {
+                    var e = it.next();
+                    if (now - e.getValue() < unusedNanos) continue;
+                    Integer wd = byPath.remove(e.getKey());
+                    if (wd != null) {
+                        byWd.remove(wd);
+                        libc_h.inotify_rm_watch(cs, fd, wd);
+                    }
+                    it.remove();
+                }
+            }
+        }
     }
 
     private void bump() {

@@ -153,6 +153,7 @@ public final class ViewCache implements Renderer {
         }
         callers.prune();
         files.prune(now, 30_000_000_000L);
+        invalidator.prune(60_000_000_000L);
     }
 
     /** The directories whose limit files shape this caller's views: its cgroups and their ancestors. */

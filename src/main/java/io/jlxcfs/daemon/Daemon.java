@@ -52,6 +52,14 @@ final class Daemon {
                 Log.info("taking over the live FUSE connection of %s", mnt);
             } else {
                 clearDeadMount(mnt);
+                if (!Files.exists(mnt, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.createDirectories(mnt); // as the lxcfs unit's mkdir -p /var/lib/lxcfs
+                    } catch (IOException e) {
+                        Log.error("cannot create mountpoint %s: %s", mnt, e.getMessage());
+                        return 1;
+                    }
+                }
                 if (!Files.isDirectory(mnt)) {
                     Log.error("mountpoint %s is not a directory", mnt);
                     return 1;

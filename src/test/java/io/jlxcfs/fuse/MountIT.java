@@ -223,9 +223,11 @@ class MountIT {
 
     @Test
     void badMountpointIsAClearErrorAndNothingIsMounted() throws Exception {
+        Path file = Files.createTempFile("jlxcfs-not-a-dir", "");
         List<String> cmd = new ArrayList<>(DaemonProcess.javaCommand());
-        cmd.add("/nonexistent/jlxcfs-mnt");
+        cmd.addAll(List.of("--pidfile", file + ".pid", file.toString()));
         Exec.Result r = Exec.run(cmd);
+        Files.deleteIfExists(file);
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.out().contains("not a directory"), r.out());
         List<String> bad = new ArrayList<>(DaemonProcess.javaCommand());
