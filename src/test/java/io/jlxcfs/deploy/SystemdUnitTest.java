@@ -90,7 +90,8 @@ class SystemdUnitTest {
         assertEquals(List.of("on-failure"), k.get("Restart"));
         assertEquals(List.of("143"), k.get("SuccessExitStatus"), "the JVM exits 143 on SIGTERM");
         assertEquals(List.of("/usr/local/bin/jlxcfs --pidfile /run/jlxcfs.pid /var/lib/lxcfs"), k.get("ExecStart"));
-        assertEquals(List.of("/usr/local/bin/jlxcfs remount /var/lib/lxcfs"), k.get("ExecStartPost"));
+        // "-": a container that could not be rebound must not fail the whole service
+        assertEquals(List.of("-/usr/local/bin/jlxcfs remount /var/lib/lxcfs"), k.get("ExecStartPost"));
         assertEquals(List.of("/bin/kill -USR1 $MAINPID"), k.get("ExecReload"));
         assertEquals(List.of("30"), k.get("WatchdogSec"));
         assertEquals(List.of("-1000"), k.get("OOMScoreAdjust"));
