@@ -138,9 +138,6 @@ final class Handover {
     }
 
     static void close(int fd) {
-        if (fd < 0) return;
-        try (Arena a = Arena.ofConfined()) {
-            libc_h.close(libc_h.callState(a), fd);
-        }
+        io.jlxcfs.os.MountNs.close(fd);
     }
 }

@@ -2,7 +2,6 @@ package io.jlxcfs.fuse;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -265,7 +264,4 @@ final class DevIo {
         if (!se.equals(MemorySegment.NULL)) fuse_lowlevel_h.fuse_session_exit(se);
     }
 
-    static long unique(byte[] msg) {
-        return MemorySegment.ofArray(msg).get(JAVA_LONG.withByteAlignment(1), 8);
-    }
 }

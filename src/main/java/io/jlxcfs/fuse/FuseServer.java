@@ -1,7 +1,6 @@
 package io.jlxcfs.fuse;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import io.jlxcfs.bindings.Native;
 import io.jlxcfs.bindings.fuse.fuse_args;
 import io.jlxcfs.bindings.fuse.fuse_buf;
 import io.jlxcfs.bindings.fuse.fuse_conn_info;
@@ -426,7 +424,4 @@ public final class FuseServer implements AutoCloseable {
                 + ", want 0x" + Integer.toHexString(fuse_conn_info.want(c));
     }
 
-    static int intAt(MemorySegment p, long off) {
-        return Native.view(p, off + 4).get(JAVA_INT, off);
-    }
 }
