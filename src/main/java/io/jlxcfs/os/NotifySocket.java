@@ -19,7 +19,7 @@ import io.jlxcfs.bindings.libc.sockaddr_un;
 
 /**
  * The receiving end of the sd_notify protocol (what systemd listens on): an AF_UNIX datagram
- * socket bound to a path, delivering each datagram's text and the fds it carried (SCM_RIGHTS).
+ * socket bound to a path or an abstract name, delivering each datagram's text and the fds it carried (SCM_RIGHTS).
  */
 public final class NotifySocket implements AutoCloseable {
 
@@ -33,36 +33,37 @@ public final class NotifySocket implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final int fd;
-    private final Path path;
+    private final String address;
 
-    private NotifySocket(int fd, Path path) {
+    private NotifySocket(int fd, String address) {
         this.fd = fd;
-        this.path = path;
+        this.address = address;
     }
 
     public static NotifySocket bind(Path path) {
-        Arena a = Arena.ofConfined();
-        try (a) {
+        return bind(path.toString());
+    }
+
+    /** Binds {@code address}: a socket path, or {@code @name} in the abstract namespace (as NOTIFY_SOCKET). */
+    public static NotifySocket bind(String address) {
+        try (Arena a = Arena.ofConfined()) {
             MemorySegment cs = libc_h.callState(a);
+            MemorySegment addr = sockaddr_un.allocate(a);
+            int len = SdNotify.address(addr, address);
+            if (len < 0) throw new IllegalArgumentException("not a usable AF_UNIX address: " + address);
             int fd = libc_h.socket(cs, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0) throw new IllegalStateException("socket: errno " + libc_h.errno(cs));
-            MemorySegment addr = sockaddr_un.allocate(a);
-            addr.fill((byte) 0);
-            sockaddr_un.sun_family(addr, (short) AF_UNIX);
-            byte[] p = path.toString().getBytes(StandardCharsets.UTF_8);
-            if (p.length >= 108) throw new IllegalArgumentException("socket path too long: " + path);
-            sockaddr_un.sun_path(addr).copyFrom(MemorySegment.ofArray(p));
-            if (libc_h.bind(cs, fd, addr, (int) sockaddr_un.sizeof()) != 0) {
+            if (libc_h.bind(cs, fd, addr, len) != 0) {
                 int e = libc_h.errno(cs);
                 libc_h.close(cs, fd);
-                throw new IllegalStateException("bind " + path + ": errno " + e);
+                throw new IllegalStateException("bind " + address + ": errno " + e);
             }
-            return new NotifySocket(fd, path);
+            return new NotifySocket(fd, address);
         }
     }
 
-    public Path path() {
-        return path;
+    public String address() {
+        return address;
     }
 
     /** The next datagram, or null when none arrived within {@code timeoutMs}. */
@@ -111,8 +112,9 @@ public final class NotifySocket implements AutoCloseable {
             libc_h.close(libc_h.callState(a), fd);
         }
         arena.close();
+        if (!address.startsWith("/")) return; // abstract: nothing on disk
         try {
-            java.nio.file.Files.deleteIfExists(path);
+            java.nio.file.Files.deleteIfExists(Path.of(address));
         } catch (java.io.IOException e) {
             // a stale socket file is harmless
         }

@@ -33,7 +33,7 @@ class SdNotifyTest {
     @Test
     void statesArriveAtAPathSocket() {
         String path = tmp.resolve("notify").toString();
-        try (NotifyReceiver r = new NotifyReceiver(path)) {
+        try (NotifySocket r = NotifySocket.bind(path)) {
             assertTrue(SdNotify.send(path, "READY=1"));
             assertTrue(SdNotify.send(path, "STATUS=serving /var/lib/lxcfs"));
             assertTrue(SdNotify.send(path, "STOPPING=1"));
@@ -46,7 +46,7 @@ class SdNotifyTest {
     @Test
     void statesArriveAtAnAbstractSocket() {
         String name = "@jlxcfs-test-notify-" + ProcessHandle.current().pid();
-        try (NotifyReceiver r = new NotifyReceiver(name)) {
+        try (NotifySocket r = NotifySocket.bind(name)) {
             assertTrue(SdNotify.send(name, "READY=1"));
             assertEquals("READY=1", r.receive(2000).text());
         }
@@ -55,17 +55,17 @@ class SdNotifyTest {
     @Test
     void aStoredFdArrivesAndWorks() {
         String path = tmp.resolve("notify").toString();
-        try (NotifyReceiver r = new NotifyReceiver(path); Arena a = Arena.ofConfined()) {
+        try (NotifySocket r = NotifySocket.bind(path); Arena a = Arena.ofConfined()) {
             MemorySegment cs = libc_h.callState(a);
             MemorySegment pair = a.allocate(ValueLayout.JAVA_INT, 2);
             assertEquals(0, libc_h.socketpair(cs, SdNotify.AF_UNIX, 1 /* SOCK_STREAM */, 0, pair));
             int mine = pair.getAtIndex(ValueLayout.JAVA_INT, 0), sent = pair.getAtIndex(ValueLayout.JAVA_INT, 1);
             assertTrue(SdNotify.send(path, "FDSTORE=1\nFDNAME=fuse", sent));
-            NotifyReceiver.Datagram d = r.receive(2000);
+            NotifySocket.Message d = r.receive(2000);
             assertNotNull(d);
             assertEquals("FDSTORE=1\nFDNAME=fuse", d.text());
-            assertEquals(1, d.fds().length);
-            int got = d.fds()[0];
+            assertEquals(1, d.fds().size());
+            int got = d.fds().get(0);
             assertTrue(got != sent, "a new descriptor for the same socket");
             libc_h.close(cs, sent); // the received fd must work on its own
             byte[] hello = "through the store".getBytes(StandardCharsets.UTF_8);
@@ -111,7 +111,7 @@ class SdNotifyTest {
     @Test
     void theEnvironmentPathWorksInAChildJvm() throws Exception {
         String path = tmp.resolve("notify").toString();
-        try (NotifyReceiver r = new NotifyReceiver(path)) {
+        try (NotifySocket r = NotifySocket.bind(path)) {
             ProcessBuilder pb = probe("notify");
             pb.environment().put("NOTIFY_SOCKET", path);
             pb.environment().put("WATCHDOG_USEC", "30000000");
@@ -123,7 +123,7 @@ class SdNotifyTest {
             assertTrue(out.contains("available=true"), out);
             assertTrue(out.contains("watchdog=OptionalLong[30000000]"), out);
             List<String> got = new ArrayList<>();
-            for (NotifyReceiver.Datagram d; (d = r.receive(2000)) != null && got.size() < 3; ) got.add(d.text());
+            for (NotifySocket.Message d; (d = r.receive(2000)) != null && got.size() < 3; ) got.add(d.text());
             assertEquals(List.of("READY=1", "STATUS=probe running", "STOPPING=1"), got);
         }
     }
