@@ -30,7 +30,7 @@ import io.jlxcfs.daemon.Log;
  * <li>it makes every blocked worker return when the daemon stops, without aborting the
  * connection (libfuse 3.14 only sets a flag in {@code fuse_session_exit}).</li>
  * </ul>
- * Worker threads disable pthread cancellation while in here: libfuse cancels idle workers when the
+ * Under libfuse's own loop (--libfuse-loop) workers disable pthread cancellation while in here: it cancels idle workers when the
  * loop ends, and a cancellation unwinding through JVM frames would kill the JVM.
  */
 final class DevIo {
@@ -146,7 +146,8 @@ final class DevIo {
     private long read(int devFd, MemorySegment buf, long len, MemorySegment userdata) {
         try {
             Scratch s = scratch.get();
-            libc_h.pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, s.old);
+            // only libfuse's own loop cancels its workers (ours are Java threads it never sees)
+            if (!blocking) libc_h.pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, s.old);
             if (initProcessed.getCount() > 0) {
                 byte[] init = replayInit.getAndSet(null);
                 if (init != null) {
