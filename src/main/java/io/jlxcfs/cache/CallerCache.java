@@ -1,15 +1,18 @@
 package io.jlxcfs.cache;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import io.jlxcfs.bindings.libc.libc_h;
 import io.jlxcfs.caller.Caller;
 import io.jlxcfs.caller.CallerResolver;
 
@@ -20,10 +23,58 @@ import io.jlxcfs.caller.CallerResolver;
  * changed text (the process moved) is resolved afresh too. A nested namespace's init lives as long
  * as its namespace, so a live caller proves its init; entries are still re-resolved after
  * {@code maxAgeNanos} (an init moved to another cgroup without its children).
+ *
+ * <p>The hit path is one {@code pread} into a per-thread native buffer compared byte for byte
+ * with the text the view was resolved from: no lock, no Java string, no NIO channel. Descriptors
+ * are reference-counted so that one thread never preads a descriptor another has closed (and the
+ * kernel may have reused).
  */
 final class CallerCache {
 
-    private record Known(FileChannel cgroup, String text, Caller caller, long resolvedAt) {
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final int TEXT_MAX = 4096;
+
+    /** One resolved caller; holds the open descriptor until the last reader lets go. */
+    private static final class Known {
+        final int fd;
+        final byte[] text;
+        final Caller caller;
+        final long resolvedAt;
+        /** The map's reference plus one per reader in {@link #matches}; the descriptor closes at 0. */
+        private final AtomicInteger refs = new AtomicInteger(1);
+
+        Known(int fd, byte[] text, Caller caller, long resolvedAt) {
+            this.fd = fd;
+            this.text = text;
+            this.caller = caller;
+            this.resolvedAt = resolvedAt;
+        }
+
+        /** Whether the caller's cgroup file still reads as it did; false if the descriptor is gone. */
+        boolean matches(Scratch s) {
+            int r;
+            do {
+                r = refs.get();
+                if (r <= 0) return false;
+            } while (!refs.compareAndSet(r, r + 1));
+            try {
+                long n = libc_h.pread(s.callState, fd, s.buf, TEXT_MAX, 0);
+                return n == text.length && MemorySegment.mismatch(s.buf, 0, n, MemorySegment.ofArray(text), 0, n) < 0;
+            } finally {
+                release();
+            }
+        }
+
+        void release() {
+            if (refs.decrementAndGet() == 0) closeFd(fd);
+        }
+    }
+
+    /** A thread's read buffer and errno capture. */
+    private static final class Scratch {
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment buf = arena.allocate(TEXT_MAX);
+        final MemorySegment callState = libc_h.callState(arena);
     }
 
     private final CallerResolver resolver;
@@ -31,8 +82,8 @@ final class CallerCache {
     private final int maxEntries;
     private final long maxAgeNanos;
     private final LongSupplier clock;
-    private final Map<Integer, Known> entries;
-    private final ThreadLocal<ByteBuffer> buf = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(4096));
+    private final Map<Integer, Known> entries = new ConcurrentHashMap<>(256);
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long maxAgeNanos, LongSupplier clock) {
         this.resolver = resolver;
@@ -40,106 +91,67 @@ final class CallerCache {
         this.maxEntries = maxEntries;
         this.maxAgeNanos = maxAgeNanos;
         this.clock = clock;
-        this.entries = new LinkedHashMap<>(256, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Known> e) {
-                if (size() <= CallerCache.this.maxEntries) return false;
-                close(e.getValue().cgroup());
-                return true;
-            }
-        };
     }
 
     /** The caller's view, or null (pid 0, gone, unresolvable: the host file). */
     Caller resolve(int pid) {
         if (pid <= 0) return null;
-        Known e;
-        synchronized (entries) {
-            e = entries.get(pid);
-        }
+        Scratch s = scratch.get();
+        Known e = entries.get(pid);
         if (e != null) {
-            String now = read(e.cgroup());
-            if (now != null && now.equals(e.text()) && clock.getAsLong() - e.resolvedAt() < maxAgeNanos) {
-                return e.caller();
-            }
+            if (e.matches(s) && clock.getAsLong() - e.resolvedAt < maxAgeNanos) return e.caller;
             forget(pid, e);
         }
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(procRoot.resolve(pid + "/cgroup"), StandardOpenOption.READ);
-        } catch (IOException | RuntimeException ex) {
-            return resolver.resolve(pid); // gone: the resolver logs and answers null
+        int fd;
+        try (Arena a = Arena.ofConfined()) {
+            String path = procRoot.resolve(pid + "/cgroup").toString();
+            fd = libc_h.open(s.callState, a.allocateFrom(path, StandardCharsets.UTF_8), O_RDONLY_CLOEXEC, 0);
         }
-        String text = read(ch);
-        Caller c = text == null ? null : resolver.resolve(pid);
+        if (fd < 0) return resolver.resolve(pid); // gone: the resolver logs and answers null
+        long n = libc_h.pread(s.callState, fd, s.buf, TEXT_MAX, 0);
+        Caller c = n <= 0 ? null : resolver.resolve(pid);
         if (c == null) {
-            close(ch);
+            closeFd(fd);
             return null;
         }
-        synchronized (entries) {
-            Known prev = entries.put(pid, new Known(ch, text, c, clock.getAsLong()));
-            if (prev != null) close(prev.cgroup());
-        }
+        Known k = new Known(fd, s.buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), c, clock.getAsLong());
+        Known prev = entries.put(pid, k);
+        if (prev != null) prev.release();
+        if (entries.size() > maxEntries) trim();
         return c;
     }
 
     private void forget(int pid, Known e) {
-        synchronized (entries) {
-            entries.remove(pid, e);
-        }
-        close(e.cgroup());
+        if (entries.remove(pid, e)) e.release();
     }
 
-    private String read(FileChannel ch) {
-        ByteBuffer b = buf.get();
-        b.clear();
-        try {
-            int n = ch.read(b, 0);
-            if (n <= 0) return null;
-            b.flip();
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return new String(out, StandardCharsets.ISO_8859_1);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+    /** Over the cap: drops the oldest quarter. */
+    private synchronized void trim() {
+        if (entries.size() <= maxEntries) return;
+        List<Map.Entry<Integer, Known>> all = new ArrayList<>(entries.entrySet());
+        all.sort(Comparator.comparingLong(x -> x.getValue().resolvedAt));
+        for (int i = 0; i < all.size() / 4 + 1; i++) forget(all.get(i).getKey(), all.get(i).getValue());
     }
 
-    /** Drops callers that exited (their read fails) or are past their age. */
+    /** Drops callers past their age (those that exited fail their next read anyway). */
     void prune() {
-        java.util.List<Integer> dead = new java.util.ArrayList<>();
         long now = clock.getAsLong();
-        synchronized (entries) {
-            for (Map.Entry<Integer, Known> e : entries.entrySet()) {
-                if (now - e.getValue().resolvedAt() >= maxAgeNanos) dead.add(e.getKey());
-            }
-            for (Integer pid : dead) {
-                Known k = entries.remove(pid);
-                if (k != null) close(k.cgroup());
-            }
+        for (Map.Entry<Integer, Known> x : entries.entrySet()) {
+            if (now - x.getValue().resolvedAt >= maxAgeNanos) forget(x.getKey(), x.getValue());
         }
     }
 
     int size() {
-        synchronized (entries) {
-            return entries.size();
-        }
+        return entries.size();
     }
 
     void clear() {
-        synchronized (entries) {
-            entries.values().forEach(e -> close(e.cgroup()));
-            entries.clear();
-        }
+        for (Map.Entry<Integer, Known> x : entries.entrySet()) forget(x.getKey(), x.getValue());
     }
 
-    private static void close(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // nothing to do
+    private static void closeFd(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            libc_h.close(libc_h.callState(a), fd);
         }
     }
 }

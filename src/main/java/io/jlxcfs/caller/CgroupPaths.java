@@ -2,6 +2,7 @@ package io.jlxcfs.caller;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A process's cgroup per controller, from /proc/PID/cgroup, with a trailing "/init.scope" removed
@@ -10,10 +11,41 @@ import java.util.Map;
  * @param v1      v1 controller -> path ("memory" -> "/process_api/x"); "name=systemd" hierarchies are skipped
  * @param unified the cgroup2 path ("0::" line), or null
  */
-public record CgroupPaths(Map<String, String> v1, String unified) {
+public final class CgroupPaths {
 
-    public CgroupPaths {
-        v1 = Map.copyOf(v1);
+    private final Map<String, String> v1;
+    private final String unified;
+    /** Every read looks its view up by these paths: the hash is computed once. */
+    private final int hash;
+
+    public CgroupPaths(Map<String, String> v1, String unified) {
+        this.v1 = Map.copyOf(v1);
+        this.unified = unified;
+        this.hash = 31 * this.v1.hashCode() + Objects.hashCode(unified);
+    }
+
+    public Map<String, String> v1() {
+        return v1;
+    }
+
+    public String unified() {
+        return unified;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof CgroupPaths p && p.hash == hash && Objects.equals(p.unified, unified)
+                && p.v1.equals(v1);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "CgroupPaths[v1=" + v1 + ", unified=" + unified + "]";
     }
 
     /** Null for garbage. */

@@ -68,7 +68,7 @@ final class DevIo {
      * request wakes one worker, as blocking reads would) and the stop eventfd (every worker
      * wakes), the event buffer and the errno capture.
      */
-    private final class Scratch {
+    final class Scratch {
         final Arena arena = Arena.ofAuto();
         final MemorySegment callState = libc_h.callState(arena);
         final MemorySegment old = arena.allocate(JAVA_INT);
@@ -143,11 +143,34 @@ final class DevIo {
         return io;
     }
 
+    /** libfuse's read hook (its own loop and {@code fuse_session_receive_buf}): one upcall per request. */
     private long read(int devFd, MemorySegment buf, long len, MemorySegment userdata) {
+        Scratch s = scratch.get();
+        // only libfuse's own loop cancels its workers (ours are Java threads it never sees)
+        if (!blocking) libc_h.pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, s.old);
+        long n = receive(s, devFd, buf, len);
+        return n == TOO_SMALL ? fail("read", Errno.EINVAL) : n;
+    }
+
+    /** {@link #receive}'s answer when the device refuses the buffer as too small (EINVAL). */
+    static final long TOO_SMALL = -2;
+
+    /** A worker's own state, for {@link #receive}: jlxcfs's workers call it directly. */
+    Scratch worker() {
+        return scratch.get();
+    }
+
+    /**
+     * One request into {@code buf}, as the read hook would deliver it, called by jlxcfs's own
+     * workers directly: no upcall per request. -1 when the session is over (it has been exited),
+     * {@link #TOO_SMALL} when the device wants a bigger buffer.
+     */
+    long receive(Scratch worker, MemorySegment buf, long len) {
+        return receive(worker, fd, buf, len);
+    }
+
+    private long receive(Scratch s, int devFd, MemorySegment buf, long len) {
         try {
-            Scratch s = scratch.get();
-            // only libfuse's own loop cancels its workers (ours are Java threads it never sees)
-            if (!blocking) libc_h.pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, s.old);
             if (initProcessed.getCount() > 0) {
                 byte[] init = replayInit.getAndSet(null);
                 if (init != null) {
@@ -231,6 +254,7 @@ final class DevIo {
                 continue;
             }
             if (e == Errno.EINTR || e == Errno.ENOENT) continue;
+            if (e == Errno.EINVAL) return TOO_SMALL;
             if (e == Errno.ENODEV) {
                 // unmounted (fusermount3 -u, umount) or aborted
                 exitSession();

@@ -271,22 +271,62 @@ public final class FuseServer implements AutoCloseable {
         }
     }
 
+    /**
+     * libfuse sizes its request buffer for 256 pages of write data plus a page of headers
+     * (FUSE_MAX_MAX_PAGES, libfuse 3.14 to 3.18), and the kernel refuses reads into anything
+     * smaller than what the connection negotiated, whichever daemon negotiated it. Untouched pages
+     * cost nothing: requests to a read-only filesystem are small.
+     */
+    static final long REQUEST_BUFFER = 257L * 4096;
+
+    /**
+     * One worker: reads a request straight from the device into its own buffer (the read hook
+     * logic of {@link DevIo}, called from Java, so no upcall per request) and hands it to
+     * {@code fuse_session_process_buf}, which calls the one upcall for the operation. A device
+     * that refuses the buffer (EINVAL: a connection negotiated for more) falls back to
+     * {@code fuse_session_receive_buf}, which sizes its buffer as libfuse does.
+     */
     private void work() {
         MemorySegment se = session;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = fuse_buf.allocate(a);
             buf.fill((byte) 0);
-            while (!io.stopping() && fuse_lowlevel_h.fuse_session_exited(se) == 0) {
+            // malloc, not the arena: an arena zeroes (touches) every page
+            MemorySegment mem = libc_h.malloc(REQUEST_BUFFER);
+            if (mem.equals(MemorySegment.NULL)) throw new OutOfMemoryError("request buffer");
+            mem = mem.reinterpret(REQUEST_BUFFER, a, libc_h::free);
+            DevIo.Scratch me = io.worker();
+            boolean direct = true;
+            while (!io.stopping()) {
                 idle.incrementAndGet();
-                int res = fuse_lowlevel_h.fuse_session_receive_buf(se, buf);
+                long res;
+                if (direct) {
+                    res = io.receive(me, mem, REQUEST_BUFFER);
+                    if (res == DevIo.TOO_SMALL) {
+                        Log.once(Log.NOTICE, "fuse-buffer", "the FUSE connection wants requests buffers over %d bytes; "
+                                + "reading through libfuse", REQUEST_BUFFER);
+                        direct = false;
+                        fuse_buf.mem(buf, MemorySegment.NULL); // libfuse allocates its own
+                        idle.decrementAndGet();
+                        continue;
+                    }
+                } else {
+                    res = fuse_lowlevel_h.fuse_session_receive_buf(se, buf);
+                }
                 if (idle.decrementAndGet() == 0 && res > 0 && !io.stopping()) spawnWorker();
                 if (res == -Errno.EINTR || res == -Errno.EAGAIN) continue;
                 if (res <= 0) {
-                    if (res < 0) result.compareAndSet(0, res);
+                    if (res < 0 && !direct) result.compareAndSet(0, (int) res);
                     break;
+                }
+                if (direct) {
+                    fuse_buf.mem(buf, mem);
+                    fuse_buf.size(buf, res);
+                    fuse_buf.flags(buf, 0);
                 }
                 fuse_lowlevel_h.fuse_session_process_buf(se, buf);
             }
+            if (!direct) libc_h.free(fuse_buf.mem(buf));
         } catch (Throwable t) {
             Log.error("FUSE worker %s died: %s", Thread.currentThread().getName(), t);
         } finally {
