@@ -42,14 +42,21 @@ ensure_packages() { # ensure_packages PKG... : installs what is missing (root + 
 jlxcfs_jar() { echo "$JLXCFS_TOP/src/target/jlxcfs.jar"; }
 
 # JVM flags that keep the daemon small and its upcalls quiet.
-# The heap grows with the host: big hosts have big cpuinfo/stat files (24 MiB up to 8 CPUs, then
-# 1 MiB per CPU). Measured with scripts/churn on 2 CPUs: under 96 MiB RSS with 1000 live cgroups.
+# Heap: the live set is ~7 KiB per container being read (views, kept descriptors, callers), so
+# 24 MiB covers a couple of thousand containers; big hosts get 1 MiB more per CPU over 8, and
+# JLXCFS_HEAP_MB overrides (10,000 busy containers want ~96).
+# JIT, the daemon: C2 only (-TieredCompilation). Tiered adds C1's profiled code and compiler memory for no
+# gain in a long-running daemon; measured with 1000 cgroups read every second (docs/jmh.md):
+# steady RSS median 83 MiB, max 93, vs 88/100-108 tiered. A small young generation and a native
+# heap trimmed every second keep the rest flat.
 _jlxcfs_cpus=$(nproc 2>/dev/null || echo 2)
-JLXCFS_HEAP_MB=$(( _jlxcfs_cpus <= 8 ? 24 : 24 + _jlxcfs_cpus - 8 ))
-[ "$JLXCFS_HEAP_MB" -gt 256 ] && JLXCFS_HEAP_MB=256
+JLXCFS_HEAP_MB=${JLXCFS_HEAP_MB:-$(( _jlxcfs_cpus <= 8 ? 24 : 24 + _jlxcfs_cpus - 8 ))}
+[ "$JLXCFS_HEAP_MB" -gt 1024 ] && JLXCFS_HEAP_MB=1024
 JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-Xmx${JLXCFS_HEAP_MB}m"
-  -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=2000 -Xss512k
+  -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000 -Xss512k
   -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData)
+# The daemon only: short-lived subcommands (stats, oci-hook, bench's own reader) want C1's quick start.
+JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation)
 # glibc's per-thread malloc arenas would otherwise grow with every worker thread
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 

@@ -2,14 +2,12 @@ package io.jlxcfs.cache;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.jlxcfs.bindings.libc.libc_h;
@@ -31,42 +29,20 @@ import io.jlxcfs.caller.CallerResolver;
  */
 final class CallerCache {
 
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final int TEXT_MAX = 4096;
 
-    /** One resolved caller; holds the open descriptor until the last reader lets go. */
-    private static final class Known {
-        final int fd;
-        final byte[] text;
-        final Caller caller;
-        final long resolvedAt;
-        /** The map's reference plus one per reader in {@link #matches}; the descriptor closes at 0. */
-        private final AtomicInteger refs = new AtomicInteger(1);
-
-        Known(int fd, byte[] text, Caller caller, long resolvedAt) {
-            this.fd = fd;
-            this.text = text;
-            this.caller = caller;
-            this.resolvedAt = resolvedAt;
-        }
+    /** One resolved caller, with its kept {@code /proc/PID/cgroup} and the text it was resolved from. */
+    private record Known(KeptFd file, byte[] text, Caller caller, long resolvedAt) {
 
         /** Whether the caller's cgroup file still reads as it did; false if the descriptor is gone. */
         boolean matches(Scratch s) {
-            int r;
-            do {
-                r = refs.get();
-                if (r <= 0) return false;
-            } while (!refs.compareAndSet(r, r + 1));
+            if (!file.acquire()) return false;
             try {
-                long n = libc_h.pread(s.callState, fd, s.buf, TEXT_MAX, 0);
+                long n = libc_h.pread(s.callState, file.fd, s.buf, TEXT_MAX, 0);
                 return n == text.length && MemorySegment.mismatch(s.buf, 0, n, MemorySegment.ofArray(text), 0, n) < 0;
             } finally {
-                release();
+                file.release();
             }
-        }
-
-        void release() {
-            if (refs.decrementAndGet() == 0) closeFd(fd);
         }
     }
 
@@ -99,37 +75,33 @@ final class CallerCache {
         Scratch s = scratch.get();
         Known e = entries.get(pid);
         if (e != null) {
-            if (e.matches(s) && clock.getAsLong() - e.resolvedAt < maxAgeNanos) return e.caller;
+            if (e.matches(s) && clock.getAsLong() - e.resolvedAt() < maxAgeNanos) return e.caller();
             forget(pid, e);
         }
-        int fd;
-        try (Arena a = Arena.ofConfined()) {
-            String path = procRoot.resolve(pid + "/cgroup").toString();
-            fd = libc_h.open(s.callState, a.allocateFrom(path, StandardCharsets.UTF_8), O_RDONLY_CLOEXEC, 0);
-        }
-        if (fd < 0) return resolver.resolve(pid); // gone: the resolver logs and answers null
-        long n = libc_h.pread(s.callState, fd, s.buf, TEXT_MAX, 0);
+        KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), s.callState, clock.getAsLong());
+        if (f == null) return resolver.resolve(pid); // gone: the resolver logs and answers null
+        long n = libc_h.pread(s.callState, f.fd, s.buf, TEXT_MAX, 0);
         Caller c = n <= 0 ? null : resolver.resolve(pid);
         if (c == null) {
-            closeFd(fd);
+            f.release();
             return null;
         }
-        Known k = new Known(fd, s.buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), c, clock.getAsLong());
+        Known k = new Known(f, s.buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), c, clock.getAsLong());
         Known prev = entries.put(pid, k);
-        if (prev != null) prev.release();
+        if (prev != null) prev.file().release();
         if (entries.size() > maxEntries) trim();
         return c;
     }
 
     private void forget(int pid, Known e) {
-        if (entries.remove(pid, e)) e.release();
+        if (entries.remove(pid, e)) e.file().release();
     }
 
     /** Over the cap: drops the oldest quarter. */
     private synchronized void trim() {
         if (entries.size() <= maxEntries) return;
         List<Map.Entry<Integer, Known>> all = new ArrayList<>(entries.entrySet());
-        all.sort(Comparator.comparingLong(x -> x.getValue().resolvedAt));
+        all.sort(Comparator.comparingLong(x -> x.getValue().resolvedAt()));
         for (int i = 0; i < all.size() / 4 + 1; i++) forget(all.get(i).getKey(), all.get(i).getValue());
     }
 
@@ -137,7 +109,7 @@ final class CallerCache {
     void prune() {
         long now = clock.getAsLong();
         for (Map.Entry<Integer, Known> x : entries.entrySet()) {
-            if (now - x.getValue().resolvedAt >= maxAgeNanos) forget(x.getKey(), x.getValue());
+            if (now - x.getValue().resolvedAt() >= maxAgeNanos) forget(x.getKey(), x.getValue());
         }
     }
 
@@ -147,11 +119,5 @@ final class CallerCache {
 
     void clear() {
         for (Map.Entry<Integer, Known> x : entries.entrySet()) forget(x.getKey(), x.getValue());
-    }
-
-    private static void closeFd(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            libc_h.close(libc_h.callState(a), fd);
-        }
     }
 }

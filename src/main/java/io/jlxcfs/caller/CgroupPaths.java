@@ -52,6 +52,8 @@ public final class CgroupPaths {
     public static CgroupPaths parse(String text) {
         if (text == null) return null;
         Map<String, String> v1 = new HashMap<>();
+        // a container's processes sit at one path in every hierarchy: keep one copy of it
+        Map<String, String> paths = new HashMap<>(4);
         String unified = null;
         for (String line : text.split("\n")) {
             int a = line.indexOf(':');
@@ -60,13 +62,21 @@ public final class CgroupPaths {
             String ctls = line.substring(a + 1, b);
             String path = stripInitScope(line.substring(b + 1));
             if (!path.startsWith("/")) continue;
+            path = paths.computeIfAbsent(path, x -> x);
             if (ctls.isEmpty()) {
                 unified = path;
             } else {
-                for (String c : ctls.split(",")) v1.put(c, path);
+                for (String c : ctls.split(",")) v1.put(controller(c), path);
             }
         }
         return new CgroupPaths(v1, unified);
+    }
+
+    /** Controller names are few; every caller's map shares one copy of each (bounded by the kernel's list). */
+    private static final Map<String, String> CONTROLLERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String controller(String c) {
+        return CONTROLLERS.size() < 256 ? CONTROLLERS.computeIfAbsent(c, x -> x) : c;
     }
 
     /** The path of {@code controller}: the v1 one, else the unified one; null if neither. */
