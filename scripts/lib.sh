@@ -55,8 +55,9 @@ JLXCFS_HEAP_MB=${JLXCFS_HEAP_MB:-$(( _jlxcfs_cpus <= 8 ? 24 : 24 + _jlxcfs_cpus 
 JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-Xmx${JLXCFS_HEAP_MB}m"
   -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000 -Xss512k
   -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData)
-# The daemon only: short-lived subcommands (stats, oci-hook, bench's own reader) want C1's quick start.
-JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation)
+# The daemon only (one compiler thread bounds the JIT's transient memory on big hosts too);
+# short-lived subcommands (stats, oci-hook, bench's own reader) want C1's quick start.
+JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1)
 # glibc's per-thread malloc arenas would otherwise grow with every worker thread
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 

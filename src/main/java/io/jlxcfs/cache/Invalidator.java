@@ -78,6 +78,14 @@ final class Invalidator implements AutoCloseable {
     }
 
     /** Watches {@code dir} (idempotent). */
+    /** Whether {@code dir} is watched now (its writes will show up in {@link #epoch()}). */
+    boolean watched(Path dir) {
+        if (fd < 0 || dir == null) return false;
+        synchronized (byPath) {
+            return byPath.containsKey(dir);
+        }
+    }
+
     void watch(Path dir) {
         if (fd < 0 || dir == null) return;
         synchronized (byPath) {

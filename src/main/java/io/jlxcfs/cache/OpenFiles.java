@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import io.jlxcfs.bindings.libc.libc_h;
 import io.jlxcfs.cgroup.CgroupFs;
@@ -34,6 +37,10 @@ public final class OpenFiles extends CgroupFs {
     private final int maxOpen;
     private final Map<Path, KeptFd> open = new ConcurrentHashMap<>(256);
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final Map<Path, Memo> memos = new ConcurrentHashMap<>(256);
+    private volatile LongSupplier epoch = () -> 0;
+    private volatile Predicate<Path> watched = d -> false;
+    private volatile long hostFreshnessNanos;
     final LongAdder opened = new LongAdder();
     final LongAdder reads = new LongAdder();
 
@@ -42,6 +49,20 @@ public final class OpenFiles extends CgroupFs {
         final Arena arena = Arena.ofAuto();
         final MemorySegment callState = libc_h.callState(arena);
         MemorySegment buf = arena.allocate(FIRST_BUFFER);
+    }
+
+    /**
+     * Files only a write changes (limits): a write raises inotify events on the cgroup directory,
+     * so their text is kept until the next event, and nothing re-reads or reparses them in
+     * between. Effective cpusets (changed by the kernel without an event) are not among them.
+     */
+    private static final Set<String> LIMITS = Set.of("memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+            "memory.swappiness", "memory.max", "memory.swap.max", "cpu.cfs_quota_us", "cpu.cfs_period_us",
+            "cpu.max", "cpuset.cpus");
+    /** A kept limit is re-read after this long even without an event (watches of idle directories expire at 60 s). */
+    private static final long LIMIT_MAX_AGE = 30_000_000_000L;
+
+    private record Memo(String text, long epoch, long readAt, boolean limit) {
     }
 
     /** @param maxOpen descriptors kept at most; the least recently used are closed first */
@@ -62,9 +83,40 @@ public final class OpenFiles extends CgroupFs {
         return !first.isEmpty() && !Character.isDigit(first.charAt(0)) && !first.equals("self") && !first.equals("thread-self");
     }
 
+    /**
+     * Turns on memoisation: limit files are served from memory while {@code epoch} (cgroup
+     * events seen) is unchanged and their directory is {@code watched}; host files such as
+     * /proc/meminfo are shared by every view for {@code hostFreshnessNanos} (0: never).
+     */
+    public void memoize(LongSupplier epoch, Predicate<Path> watched, long hostFreshnessNanos) {
+        this.epoch = epoch;
+        this.watched = watched;
+        this.hostFreshnessNanos = hostFreshnessNanos;
+    }
+
     @Override
     public String read(Path p) {
         if (!keepable(p)) return super.read(p);
+        boolean host = p.startsWith(procRoot);
+        boolean limit = !host && LIMITS.contains(String.valueOf(p.getFileName()));
+        if (!limit && !(host && hostFreshnessNanos > 0)) return readKept(p);
+        long now = System.nanoTime();
+        long ep = epoch.getAsLong(); // before the read: an event during it leaves the memo stale
+        Memo m = memos.get(p);
+        if (m != null && (limit ? m.epoch() == ep && now - m.readAt() < LIMIT_MAX_AGE
+                : now - m.readAt() < hostFreshnessNanos)) {
+            return m.text();
+        }
+        String text = readKept(p);
+        if (text != null && (!limit || watched.test(p.getParent()))) {
+            memos.put(p, new Memo(text, ep, now, limit));
+        } else {
+            memos.remove(p);
+        }
+        return text;
+    }
+
+    private String readKept(Path p) {
         Scratch s = scratch.get();
         for (int attempt = 0; attempt < 2; attempt++) {
             KeptFd f = kept(p, s);
@@ -130,9 +182,15 @@ public final class OpenFiles extends CgroupFs {
         for (int i = 0; i < all.size() / 4 + 1; i++) drop(all.get(i).getKey(), all.get(i).getValue());
     }
 
-    /** Closes descriptors nobody read for {@code unusedNanos}. */
+    /** Closes descriptors nobody read for {@code unusedNanos}; drops memos past use. */
     public void prune(long now, long unusedNanos) {
         long t = System.nanoTime();
+        for (Map.Entry<Path, Memo> e : memos.entrySet()) {
+            Memo m = e.getValue();
+            if (t - m.readAt() >= (m.limit() ? LIMIT_MAX_AGE : Math.max(hostFreshnessNanos, 1_000_000_000L))) {
+                memos.remove(e.getKey(), m);
+            }
+        }
         for (Map.Entry<Path, KeptFd> e : open.entrySet()) {
             if (t - e.getValue().lastUse >= unusedNanos) drop(e.getKey(), e.getValue());
         }
@@ -140,6 +198,7 @@ public final class OpenFiles extends CgroupFs {
 
     /** Forgets every descriptor below {@code dir} (a removed cgroup). */
     public void forget(Path dir) {
+        memos.keySet().removeIf(p -> p.startsWith(dir));
         for (Map.Entry<Path, KeptFd> e : open.entrySet()) {
             if (e.getKey().startsWith(dir)) drop(e.getKey(), e.getValue());
         }
@@ -150,6 +209,7 @@ public final class OpenFiles extends CgroupFs {
     }
 
     public void close() {
+        memos.clear();
         for (Map.Entry<Path, KeptFd> e : open.entrySet()) drop(e.getKey(), e.getValue());
     }
 }

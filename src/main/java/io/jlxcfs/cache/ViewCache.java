@@ -73,6 +73,7 @@ public final class ViewCache implements Renderer {
         this.clock = clock;
         this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, 1_000_000_000L, clock);
         this.invalidator = new Invalidator(files::forget, 16384);
+        files.memoize(invalidator::epoch, invalidator::watched, freshnessNanos);
         this.keepNanos = Math.max(1_000_000_000L, 10 * freshnessNanos);
         this.maintenance = Thread.ofPlatform().daemon().name("jlxcfs-cache").unstarted(() -> {
             while (!Thread.currentThread().isInterrupted()) {

@@ -144,7 +144,7 @@ public final class CgroupReader {
     /** "quota period" of cpu.max as CPUs; 0 for "max" or garbage. */
     static double cpuMax(String s) {
         if (s == null) return 0;
-        String[] f = s.trim().split("\\s+");
+        String[] f = Fields.of(s);
         return f.length == 2 ? ratio(f[0], f[1]) : 0;
     }
 
@@ -160,7 +160,7 @@ public final class CgroupReader {
         if (all != null) {
             List<long[]> rows = new ArrayList<>();
             for (String line : all.split("\n")) {
-                String[] f = line.trim().split("\\s+");
+                String[] f = Fields.of(line);
                 if (f.length != 3) continue;
                 Long cpu = Values.counter(f[0]), u = Values.counter(f[1]), s = Values.counter(f[2]);
                 if (cpu != null && u != null && s != null && cpu < 65536) rows.add(new long[] {cpu, u, s});
@@ -170,7 +170,7 @@ public final class CgroupReader {
         String pc = fs.read(acct.resolve("cpuacct.usage_percpu"));
         if (pc == null || pc.isBlank()) return null;
         List<long[]> rows = new ArrayList<>();
-        String[] f = pc.trim().split("\\s+");
+        String[] f = Fields.of(pc);
         for (int i = 0; i < f.length; i++) {
             Long v = Values.counter(f[i]);
             if (v == null) return null;

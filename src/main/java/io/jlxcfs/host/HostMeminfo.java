@@ -1,5 +1,6 @@
 package io.jlxcfs.host;
 
+import io.jlxcfs.cgroup.Fields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +31,7 @@ public record HostMeminfo(List<Line> lines) {
             String key = colon < 0 ? raw : raw.substring(0, colon);
             long kb = -1;
             if (colon >= 0) {
-                String[] f = raw.substring(colon + 1).trim().split("\\s+");
+                String[] f = Fields.of(raw.substring(colon + 1));
                 try {
                     kb = Long.parseLong(f[0]);
                 } catch (NumberFormatException e) {

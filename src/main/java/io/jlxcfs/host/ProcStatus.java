@@ -1,5 +1,6 @@
 package io.jlxcfs.host;
 
+import io.jlxcfs.cgroup.Fields;
 /**
  * The parts of /proc/PID/status the caller resolution needs.
  *
@@ -37,7 +38,7 @@ public record ProcStatus(int pid, int ppid, int[] nsPid) {
             if (line.startsWith("PPid:")) {
                 ppid = parseInt(line.substring(5).trim());
             } else if (line.startsWith("NSpid:")) {
-                String[] f = line.substring(6).trim().split("\\s+");
+                String[] f = Fields.of(line.substring(6));
                 ns = new int[f.length];
                 for (int i = 0; i < f.length; i++) ns[i] = parseInt(f[i]);
             }

@@ -1,5 +1,6 @@
 package io.jlxcfs.view.extra;
 
+import io.jlxcfs.cgroup.Fields;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,7 @@ public final class DiskStatsReader {
     public static Map<String, DiskCounters> fromIoStat(String ioStat) {
         Map<String, DiskCounters> out = new LinkedHashMap<>();
         for (String line : ioStat.split("\n")) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = Fields.of(line);
             if (f.length < 2 || !f[0].contains(":")) continue;
             Map<String, Long> kv = new HashMap<>();
             for (int i = 1; i < f.length; i++) {
@@ -78,7 +79,7 @@ public final class DiskStatsReader {
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
         if (text == null) return out;
         for (String line : text.split("\n")) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = Fields.of(line);
             if (f.length != 3 || !f[0].contains(":")) continue;
             out.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], parse(f[2]));
         }

@@ -1,5 +1,6 @@
 package io.jlxcfs.view.extra;
 
+import io.jlxcfs.cgroup.Fields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +18,7 @@ public record HostDisk(int major, int minor, String name, int columns) {
     public static List<HostDisk> parse(String diskstats) {
         List<HostDisk> out = new ArrayList<>();
         for (String line : diskstats.split("\n")) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = Fields.of(line);
             if (f.length < 4) continue;
             try {
                 out.add(new HostDisk(Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[2], f.length - 3));

@@ -1,5 +1,6 @@
 package io.jlxcfs.view.extra;
 
+import io.jlxcfs.cgroup.Fields;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -172,7 +173,7 @@ final class TaskCounter {
     static long parseNsPid(String status, long fallback) {
         for (String line : status.split("\n")) {
             if (line.startsWith("NSpid:")) {
-                String[] f = line.substring(6).trim().split("\\s+");
+                String[] f = Fields.of(line.substring(6));
                 try {
                     return Long.parseLong(f[f.length - 1]);
                 } catch (NumberFormatException e) {

@@ -1,0 +1,78 @@
+package io.jlxcfs.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kept descriptors and memos, on plain files (the views' use is covered on real cgroups by CacheIT). */
+class OpenFilesTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void keptFileRereadsTheCurrentContent() throws Exception {
+        Path f = Files.writeString(tmp.resolve("memory.usage_in_bytes"), "1\n");
+        OpenFiles files = new OpenFiles(tmp.resolve("proc"), 16);
+        assertEquals("1\n", files.read(f));
+        Files.writeString(f, "22\n"); // same inode, rewritten in place
+        assertEquals("22\n", files.read(f));
+        assertEquals(1, files.held());
+        files.close();
+        assertEquals(0, files.held());
+    }
+
+    @Test
+    void limitIsKeptUntilTheEpochMovesAndOnlyWhenWatched() throws Exception {
+        Path f = Files.writeString(tmp.resolve("memory.limit_in_bytes"), "100\n");
+        AtomicLong epoch = new AtomicLong();
+        AtomicBoolean watched = new AtomicBoolean(true);
+        OpenFiles files = new OpenFiles(tmp.resolve("proc"), 16);
+        files.memoize(epoch::get, d -> watched.get(), 10_000_000L);
+        assertEquals("100\n", files.read(f));
+        Files.writeString(f, "200\n");
+        assertEquals("100\n", files.read(f), "no event yet: the kept limit");
+        epoch.incrementAndGet();
+        assertEquals("200\n", files.read(f), "an event: read again");
+        watched.set(false);
+        epoch.incrementAndGet();
+        assertEquals("200\n", files.read(f));
+        Files.writeString(f, "300\n");
+        assertEquals("300\n", files.read(f), "an unwatched directory's limit is never kept");
+    }
+
+    @Test
+    void hostFileIsSharedForTheWindowOnlyAndNeverWithWindowZero() throws Exception {
+        Path proc = Files.createDirectories(tmp.resolve("proc"));
+        Path f = Files.writeString(proc.resolve("meminfo"), "a\n");
+        OpenFiles shared = new OpenFiles(proc, 16);
+        shared.memoize(() -> 0, d -> true, 60_000_000_000L);
+        assertEquals("a\n", shared.read(f));
+        Files.writeString(f, "b\n");
+        assertEquals("a\n", shared.read(f), "within the window");
+        OpenFiles fresh = new OpenFiles(proc, 16);
+        fresh.memoize(() -> 0, d -> true, 0);
+        assertEquals("b\n", fresh.read(f));
+        Files.writeString(f, "c\n");
+        assertEquals("c\n", fresh.read(f), "window 0: every read re-reads");
+    }
+
+    @Test
+    void removedFileReadsAsUnreadableAndItsMemoGoes() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("cg"));
+        Path f = Files.writeString(dir.resolve("memory.limit_in_bytes"), "5\n");
+        OpenFiles files = new OpenFiles(tmp.resolve("proc"), 16);
+        files.memoize(() -> 0, d -> true, 0);
+        assertEquals("5\n", files.read(f));
+        files.forget(dir);
+        Files.delete(f);
+        assertNull(files.read(f));
+    }
+}
