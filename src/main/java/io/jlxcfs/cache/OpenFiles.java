@@ -118,10 +118,10 @@ public final class OpenFiles extends CgroupFs {
 
     private String readKept(Path p) {
         Scratch s = scratch.get();
-        for (int attempt = 0; attempt < 2; attempt++) {
+        for (int attempt = 0; attempt < 3; attempt++) {
             KeptFd f = kept(p, s);
             if (f == null) return null;
-            if (!f.acquire()) continue; // closed under us (expiry, a removed cgroup): open afresh
+            if (!f.acquire()) continue; // closed under us (expiry, the cap, a removed cgroup): open afresh
             try {
                 reads.increment();
                 f.lastUse = System.nanoTime();
@@ -132,7 +132,15 @@ public final class OpenFiles extends CgroupFs {
                 f.release();
             }
         }
-        return null;
+        // the cap keeps closing it (more hot files than descriptors): read it once, unkept
+        KeptFd once = KeptFd.open(p.toString(), s.callState, System.nanoTime());
+        if (once == null) return null;
+        try {
+            reads.increment();
+            return pread(s, once.fd);
+        } finally {
+            once.release();
+        }
     }
 
     @Override
@@ -174,12 +182,36 @@ public final class OpenFiles extends CgroupFs {
         return new String(s.buf.asSlice(0, pos).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Descriptors to keep at most, from the process's open-files limit: half of it (the JVM raises
+     * the soft limit to the hard one; systemd's default hard limit is 524288), at least 1024.
+     */
+    public static int defaultCap() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = io.jlxcfs.cgroup.Fields.of(line.substring("Max open files".length()))[0];
+                    long n = soft.equals("unlimited") ? 1 << 20 : Long.parseLong(soft);
+                    return (int) Math.clamp(n / 2, 1024, 1 << 19);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // fall through
+        }
+        return 4096;
+    }
+
+    private record Use(Path path, KeptFd fd, long lastUse) {
+    }
+
     /** Over the cap: closes the least recently read quarter. */
     private synchronized void trim() {
         if (open.size() <= maxOpen) return;
-        List<Map.Entry<Path, KeptFd>> all = new ArrayList<>(open.entrySet());
-        all.sort(Comparator.comparingLong(x -> x.getValue().lastUse));
-        for (int i = 0; i < all.size() / 4 + 1; i++) drop(all.get(i).getKey(), all.get(i).getValue());
+        // sort a snapshot of the times: readers move lastUse while we sort
+        List<Use> all = new ArrayList<>(open.size());
+        for (Map.Entry<Path, KeptFd> e : open.entrySet()) all.add(new Use(e.getKey(), e.getValue(), e.getValue().lastUse));
+        all.sort(Comparator.comparingLong(Use::lastUse));
+        for (int i = 0; i < all.size() / 4 + 1; i++) drop(all.get(i).path(), all.get(i).fd());
     }
 
     /** Closes descriptors nobody read for {@code unusedNanos}; drops memos past use. */

@@ -79,7 +79,7 @@ final class Daemon {
         AtomicReference<FuseServer> self = new AtomicReference<>();
         AtomicBoolean reload = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
-        OpenFiles files = new OpenFiles(o.procRoot, 4096);
+        OpenFiles files = new OpenFiles(o.procRoot, OpenFiles.defaultCap());
         Views views = new Views(vc, files);
         try (ViewCache cache = new ViewCache(views, files, o.procRoot, o.freshnessMs * 1_000_000L, o.cacheMax, System::nanoTime).start()) {
             SignalHooks.on("USR1", () -> {

@@ -75,4 +75,32 @@ class OpenFilesTest {
         Files.delete(f);
         assertNull(files.read(f));
     }
+
+    @Test
+    void capHoldsUnderConcurrentReadersWhoseUseTimesMoveDuringTheTrim() throws Exception {
+        int files = 64;
+        Path[] p = new Path[files];
+        for (int i = 0; i < files; i++) p[i] = Files.writeString(tmp.resolve("f" + i), "v" + i + "\n");
+        OpenFiles kept = new OpenFiles(tmp.resolve("proc"), 8);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] t = new Thread[4];
+        for (int k = 0; k < t.length; k++) {
+            int seed = k;
+            t[k] = new Thread(() -> {
+                try {
+                    for (int n = 0; n < 3000; n++) {
+                        int i = (n * 7 + seed * 13) % files;
+                        assertEquals("v" + i + "\n", kept.read(p[i]));
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            t[k].start();
+        }
+        for (Thread x : t) x.join();
+        if (failure.get() != null) throw new AssertionError(failure.get());
+        org.junit.jupiter.api.Assertions.assertTrue(kept.held() <= 8 + t.length, "held " + kept.held());
+        kept.close();
+    }
 }
