@@ -90,6 +90,55 @@ class CacheIT {
         }
     }
 
+    /** Kept limits (cpuset.cpus is one) come back on the event a write raises, in the cpuset hierarchy too. */
+    @Test
+    void aCpusetWrittenBeforeAReadIsInThatRead() throws Exception {
+        Path found = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (List.of(f[1].split(",")).contains("cpuset")) found = Path.of("/sys/fs/cgroup/cpuset" + f[2]);
+        }
+        Path own = found;
+        org.junit.jupiter.api.Assumptions.assumeTrue(own != null && Files.isDirectory(own), "needs the v1 cpuset hierarchy");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs 2 CPUs");
+        Path cg = own.resolve("jlxcfs-test-cpuset-" + ProcessHandle.current().pid());
+        Files.createDirectories(cg);
+        try {
+            Files.writeString(cg.resolve("cpuset.mems"), Files.readString(own.resolve("cpuset.mems")).trim());
+            Files.writeString(cg.resolve("cpuset.cpus"), "0");
+            int[] seen = new int[3];
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    Files.writeString(cg.resolve("tasks"), Long.toString(TestCgroup.currentTid()));
+                    seen[0] = processors(d.mountpoint());
+                    Files.writeString(cg.resolve("cpuset.cpus"), "0-1");
+                    seen[1] = processors(d.mountpoint());
+                    Files.writeString(cg.resolve("cpuset.cpus"), "1");
+                    seen[2] = processors(d.mountpoint());
+                    Files.writeString(own.resolve("tasks"), Long.toString(TestCgroup.currentTid()));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            t.join();
+            assertEquals(1, seen[0]);
+            assertEquals(2, seen[1]);
+            assertEquals(1, seen[2]);
+        } finally {
+            for (int i = 0; i < 50 && Files.exists(cg); i++) {
+                try {
+                    Files.delete(cg);
+                } catch (java.io.IOException e) {
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    static int processors(Path mnt) throws Exception {
+        return (int) Files.readAllLines(mnt.resolve("proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+    }
+
     @Test
     void anAncestorsLimitCountsToo() throws Exception {
         try (TestCgroup pod = TestCgroup.memory("pod", 0)) {
