@@ -31,13 +31,35 @@ public class CgroupFs {
     public Map<String, Long> keyValues(Path p) {
         String s = read(p);
         if (s == null) return null;
-        Map<String, Long> m = new HashMap<>();
-        for (String line : s.split("\n")) {
-            int sp = line.indexOf(' ');
-            if (sp <= 0) continue;
-            Long v = Values.counter(line.substring(sp + 1));
-            if (v != null) m.put(line.substring(0, sp), v);
+        Map<String, Long> m = new HashMap<>(64);
+        // one pass over the text: no line strings, digits parsed in place
+        int n = s.length();
+        for (int at = 0; at < n; ) {
+            int eol = s.indexOf('\n', at);
+            if (eol < 0) eol = n;
+            int sp = s.indexOf(' ', at);
+            if (sp > at && sp < eol) {
+                long v = digits(s, sp + 1, eol);
+                if (v >= 0) m.put(s.substring(at, sp), v);
+                else if (v == -2) { // not plain digits: the general rules (trim, huge values)
+                    Long big = Values.counter(s.substring(sp + 1, eol));
+                    if (big != null) m.put(s.substring(at, sp), big);
+                }
+            }
+            at = eol + 1;
         }
         return m;
+    }
+
+    /** The decimal number in s[from, to): -2 if it is not 1-18 plain digits (let Values decide). */
+    private static long digits(String s, int from, int to) {
+        if (to - from < 1 || to - from > 18) return -2;
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return -2;
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 }

@@ -1,6 +1,5 @@
 package io.jlxcfs.host;
 
-import io.jlxcfs.cgroup.Fields;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,17 +29,20 @@ public record HostMeminfo(List<Line> lines) {
             int colon = raw.indexOf(':');
             String key = colon < 0 ? raw : raw.substring(0, colon);
             long kb = -1;
-            if (colon >= 0) {
-                String[] f = Fields.of(raw.substring(colon + 1));
-                try {
-                    kb = Long.parseLong(f[0]);
-                } catch (NumberFormatException e) {
-                    kb = -1;
-                }
-            }
+            if (colon >= 0) kb = firstNumber(raw, colon + 1);
             out.add(new Line(key, kb, raw));
         }
         return new HostMeminfo(out);
+    }
+
+    /** The first whitespace-separated field from {@code from} as a number, or -1 if it is not one. */
+    private static long firstNumber(String raw, int from) {
+        int n = raw.length(), i = from;
+        while (i < n && Character.isWhitespace(raw.charAt(i))) i++;
+        int j = i;
+        while (j < n && raw.charAt(j) >= '0' && raw.charAt(j) <= '9') j++;
+        if (j == i || j - i > 18 || (j < n && !Character.isWhitespace(raw.charAt(j)))) return -1;
+        return Long.parseLong(raw, i, j, 10);
     }
 
     /** The value of {@code key} in kB, or {@code dflt} if the host has no such line. */

@@ -1,0 +1,29 @@
+package io.jlxcfs.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CgroupFsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void keyValuesTakesPlainCountersAndLeavesTheRestToValues() throws Exception {
+        Path f = Files.writeString(tmp.resolve("memory.stat"), String.join("\n",
+                "cache 4096", "rss  8192", "neg -1", "huge 99999999999999999999", "crlf 12\r", " lead 5",
+                "nospace", "", "total_cache 0", "hierarchical_memory_limit 9223372036854771712") + "\n");
+        Map<String, Long> m = new CgroupFs().keyValues(f);
+        assertEquals(Map.of("cache", 4096L, "rss", 8192L, "huge", Values.UNLIMITED, "crlf", 12L, "total_cache", 0L,
+                "hierarchical_memory_limit", 9223372036854771712L), m);
+        assertNull(new CgroupFs().keyValues(tmp.resolve("absent")));
+        assertEquals(Map.of("last", 7L), new CgroupFs().keyValues(Files.writeString(tmp.resolve("x"), "last 7")));
+    }
+}
