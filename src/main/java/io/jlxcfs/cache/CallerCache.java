@@ -1,6 +1,5 @@
 package io.jlxcfs.cache;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
-import io.jlxcfs.bindings.libc.libc_h;
 import io.jlxcfs.caller.Caller;
 import io.jlxcfs.caller.CallerResolver;
 
@@ -22,35 +20,26 @@ import io.jlxcfs.caller.CallerResolver;
  * as its namespace, so a live caller proves its init; entries are still re-resolved after
  * {@code maxAgeNanos} (an init moved to another cgroup without its children).
  *
- * <p>The hit path is one {@code pread} into a per-thread native buffer compared byte for byte
+ * <p>The hit path is one {@code pread} into the thread's {@link ReadBuffer} compared byte for byte
  * with the text the view was resolved from: no lock, no Java string, no NIO channel. Descriptors
  * are reference-counted so that one thread never preads a descriptor another has closed (and the
  * kernel may have reused).
  */
 final class CallerCache {
 
-    private static final int TEXT_MAX = 4096;
-
     /** One resolved caller, with its kept {@code /proc/PID/cgroup} and the text it was resolved from. */
     private record Known(KeptFd file, byte[] text, Caller caller, long resolvedAt) {
 
         /** Whether the caller's cgroup file still reads as it did; false if the descriptor is gone. */
-        boolean matches(Scratch s) {
+        boolean matches(ReadBuffer rb) {
             if (!file.acquire()) return false;
             try {
-                long n = libc_h.pread(s.callState, file.fd, s.buf, TEXT_MAX, 0);
-                return n == text.length && MemorySegment.mismatch(s.buf, 0, n, MemorySegment.ofArray(text), 0, n) < 0;
+                MemorySegment now = rb.preadAll(file.fd);
+                return now != null && now.mismatch(MemorySegment.ofArray(text)) < 0;
             } finally {
                 file.release();
             }
         }
-    }
-
-    /** A thread's read buffer and errno capture. */
-    private static final class Scratch {
-        final Arena arena = Arena.ofAuto();
-        final MemorySegment buf = arena.allocate(TEXT_MAX);
-        final MemorySegment callState = libc_h.callState(arena);
     }
 
     private final CallerResolver resolver;
@@ -59,7 +48,6 @@ final class CallerCache {
     private final long maxAgeNanos;
     private final LongSupplier clock;
     private final Map<Integer, Known> entries = new ConcurrentHashMap<>(256);
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long maxAgeNanos, LongSupplier clock) {
         this.resolver = resolver;
@@ -72,21 +60,21 @@ final class CallerCache {
     /** The caller's view, or null (pid 0, gone, unresolvable: the host file). */
     Caller resolve(int pid) {
         if (pid <= 0) return null;
-        Scratch s = scratch.get();
+        ReadBuffer rb = ReadBuffer.mine();
         Known e = entries.get(pid);
         if (e != null) {
-            if (e.matches(s) && clock.getAsLong() - e.resolvedAt() < maxAgeNanos) return e.caller();
+            if (e.matches(rb) && clock.getAsLong() - e.resolvedAt() < maxAgeNanos) return e.caller();
             forget(pid, e);
         }
-        KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), s.callState, clock.getAsLong());
+        KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), rb.callState, clock.getAsLong());
         if (f == null) return resolver.resolve(pid); // gone: the resolver logs and answers null
-        long n = libc_h.pread(s.callState, f.fd, s.buf, TEXT_MAX, 0);
-        Caller c = n <= 0 ? null : resolver.resolve(pid);
+        MemorySegment text = rb.preadAll(f.fd);
+        Caller c = text == null || text.byteSize() == 0 ? null : resolver.resolve(pid);
         if (c == null) {
             f.release();
             return null;
         }
-        Known k = new Known(f, s.buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), c, clock.getAsLong());
+        Known k = new Known(f, text.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), c, clock.getAsLong());
         Known prev = entries.put(pid, k);
         if (prev != null) prev.file().release();
         if (entries.size() > maxEntries) trim();

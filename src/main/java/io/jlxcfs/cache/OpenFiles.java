@@ -1,6 +1,5 @@
 package io.jlxcfs.cache;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
-import io.jlxcfs.bindings.libc.libc_h;
 import io.jlxcfs.cgroup.CgroupFs;
 
 /**
@@ -31,25 +29,15 @@ import io.jlxcfs.cgroup.CgroupFs;
  */
 public final class OpenFiles extends CgroupFs {
 
-    private static final int FIRST_BUFFER = 16 << 10;
-
     private final Path procRoot;
     private final int maxOpen;
     private final Map<Path, KeptFd> open = new ConcurrentHashMap<>(256);
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private final Map<Path, Memo> memos = new ConcurrentHashMap<>(256);
     private volatile LongSupplier epoch = () -> 0;
     private volatile Predicate<Path> watched = d -> false;
     private volatile long hostFreshnessNanos;
     final LongAdder opened = new LongAdder();
     final LongAdder reads = new LongAdder();
-
-    /** A thread's read buffer (grown for big files such as a many-CPU cpuinfo) and errno capture. */
-    private static final class Scratch {
-        final Arena arena = Arena.ofAuto();
-        final MemorySegment callState = libc_h.callState(arena);
-        MemorySegment buf = arena.allocate(FIRST_BUFFER);
-    }
 
     /**
      * Files only a write changes (limits): a write raises inotify events on the cgroup directory,
@@ -117,15 +105,15 @@ public final class OpenFiles extends CgroupFs {
     }
 
     private String readKept(Path p) {
-        Scratch s = scratch.get();
+        ReadBuffer rb = ReadBuffer.mine();
         for (int attempt = 0; attempt < 3; attempt++) {
-            KeptFd f = kept(p, s);
+            KeptFd f = kept(p, rb);
             if (f == null) return null;
             if (!f.acquire()) continue; // closed under us (expiry, the cap, a removed cgroup): open afresh
             try {
                 reads.increment();
                 f.lastUse = System.nanoTime();
-                String text = pread(s, f.fd);
+                String text = text(rb.preadAll(f.fd));
                 if (text == null) drop(p, f);
                 return text;
             } finally {
@@ -133,11 +121,11 @@ public final class OpenFiles extends CgroupFs {
             }
         }
         // the cap keeps closing it (more hot files than descriptors): read it once, unkept
-        KeptFd once = KeptFd.open(p.toString(), s.callState, System.nanoTime());
+        KeptFd once = KeptFd.open(p.toString(), rb.callState, System.nanoTime());
         if (once == null) return null;
         try {
             reads.increment();
-            return pread(s, once.fd);
+            return text(rb.preadAll(once.fd));
         } finally {
             once.release();
         }
@@ -149,10 +137,10 @@ public final class OpenFiles extends CgroupFs {
         return super.exists(p);
     }
 
-    private KeptFd kept(Path p, Scratch s) {
+    private KeptFd kept(Path p, ReadBuffer rb) {
         KeptFd f = open.get(p);
         if (f != null) return f;
-        f = KeptFd.open(p.toString(), s.callState, System.nanoTime());
+        f = KeptFd.open(p.toString(), rb.callState, System.nanoTime());
         if (f == null) return null;
         opened.increment();
         KeptFd prev = open.putIfAbsent(p, f);
@@ -164,22 +152,8 @@ public final class OpenFiles extends CgroupFs {
         return f;
     }
 
-    /** The whole file from offset 0, or null (ENODEV: the cgroup was removed; any error). */
-    private static String pread(Scratch s, int fd) {
-        long pos = 0;
-        while (true) {
-            MemorySegment b = s.buf;
-            long n = libc_h.pread(s.callState, fd, b.asSlice(pos), b.byteSize() - pos, pos);
-            if (n < 0) return null;
-            if (n == 0) break;
-            pos += n;
-            if (pos == b.byteSize()) {
-                MemorySegment bigger = s.arena.allocate(b.byteSize() * 2);
-                bigger.copyFrom(b);
-                s.buf = bigger;
-            }
-        }
-        return new String(s.buf.asSlice(0, pos).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
+    private static String text(MemorySegment bytes) {
+        return bytes == null ? null : new String(bytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
     }
 
     /**

@@ -1,0 +1,48 @@
+package io.jlxcfs.cache;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import io.jlxcfs.bindings.libc.libc_h;
+
+/**
+ * A thread's native read buffer, grown on demand (a many-CPU cpuinfo exceeds a page), with the
+ * errno capture its calls need: the kept descriptors of {@link OpenFiles} and {@link CallerCache}
+ * are read through it, with no allocation per read.
+ */
+final class ReadBuffer {
+
+    private static final ThreadLocal<ReadBuffer> MINE = ThreadLocal.withInitial(ReadBuffer::new);
+
+    private final Arena arena = Arena.ofAuto();
+    final MemorySegment callState = libc_h.callState(arena);
+    private MemorySegment buf = arena.allocate(16 << 10);
+
+    private ReadBuffer() {
+    }
+
+    /** This thread's buffer. */
+    static ReadBuffer mine() {
+        return MINE.get();
+    }
+
+    /**
+     * The whole of {@code fd} from offset 0 (kernfs and seq_file regenerate at 0), as a slice valid
+     * until this thread's next call; null on an error (ENODEV: the cgroup was removed; ESRCH: the
+     * process is gone).
+     */
+    MemorySegment preadAll(int fd) {
+        long pos = 0;
+        while (true) {
+            long n = libc_h.pread(callState, fd, buf.asSlice(pos), buf.byteSize() - pos, pos);
+            if (n < 0) return null;
+            if (n == 0) return buf.asSlice(0, pos);
+            pos += n;
+            if (pos == buf.byteSize()) {
+                MemorySegment bigger = arena.allocate(buf.byteSize() * 2);
+                bigger.copyFrom(buf);
+                buf = bigger;
+            }
+        }
+    }
+}
