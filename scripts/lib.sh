@@ -55,8 +55,11 @@ JLXCFS_HEAP_MB=${JLXCFS_HEAP_MB:-$(( _jlxcfs_cpus <= 8 ? 24 : 24 + _jlxcfs_cpus 
 JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-Xmx${JLXCFS_HEAP_MB}m"
   -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000 -Xss512k
   -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData)
-# The daemon only (one compiler thread bounds the JIT's transient memory on big hosts too);
-# short-lived subcommands (stats, oci-hook, bench's own reader) want C1's quick start.
+# The daemon only (one compiler thread bounds the JIT's transient memory on big hosts too: the
+# ergonomic count grows with the CPUs, each C2 compile takes 10-30 MiB for its duration; C2-only
+# halves read speed for the first ~2 s after a start). To go back to tiered, set
+# JLXCFS_JAVA_OPTS="-XX:+TieredCompilation -XX:CICompilerCount=2" (tiered needs two threads).
+# Short-lived subcommands (stats, oci-hook, bench's own reader) keep tiered for C1's quick start.
 JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1)
 # glibc's per-thread malloc arenas would otherwise grow with every worker thread
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
