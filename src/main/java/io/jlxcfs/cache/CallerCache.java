@@ -16,9 +16,10 @@ import io.jlxcfs.caller.CallerResolver;
  * pid -> whose view, validated with one small procfs read per render: the caller's
  * {@code /proc/PID/cgroup} is kept open and re-read with pread. The descriptor is tied to the
  * task, so a pid that exited (and may have been reused) fails the read and is resolved afresh; a
- * changed text (the process moved) is resolved afresh too. A nested namespace's init lives as long
- * as its namespace, so a live caller proves its init; entries are still re-resolved after
- * {@code maxAgeNanos} (an init moved to another cgroup without its children).
+ * changed text (the process moved) is resolved afresh too. A caller whose own cgroup decides its
+ * view (host pid namespace, or a namespace's init) is thereby fully checked and stays as long as
+ * it reads; one whose view is its namespace init's is re-resolved after {@code maxAgeNanos} (the
+ * init may move to another cgroup without its children; a live caller proves its init lives).
  *
  * <p>The hit path is one {@code pread} into the thread's {@link ReadBuffer} compared byte for byte
  * with the text the view was resolved from: no lock, no Java string, no NIO channel. Descriptors
@@ -29,6 +30,15 @@ final class CallerCache {
 
     /** One resolved caller, with its kept {@code /proc/PID/cgroup} and the text it was resolved from. */
     private record Known(KeptFd file, byte[] text, Caller caller, long resolvedAt) {
+
+        /**
+         * Whether the caller's own cgroup file decides its view (a host-namespace caller, or a
+         * namespace's init itself): then the text compare is the whole proof and the entry needs
+         * no age limit. Otherwise the view is the init's, which may move without the caller.
+         */
+        boolean selfValidated() {
+            return caller.viewPid() == caller.pid();
+        }
 
         /** Whether the caller's cgroup file still reads as it did; false if the descriptor is gone. */
         boolean matches(ReadBuffer rb) {
@@ -46,6 +56,7 @@ final class CallerCache {
     private final Path procRoot;
     private final int maxEntries;
     private final long maxAgeNanos;
+    static final long UNUSED_NANOS = 10_000_000_000L;
     private final LongSupplier clock;
     private final Map<Integer, Known> entries = new ConcurrentHashMap<>(256);
 
@@ -63,7 +74,11 @@ final class CallerCache {
         ReadBuffer rb = ReadBuffer.mine();
         Known e = entries.get(pid);
         if (e != null) {
-            if (e.matches(rb) && clock.getAsLong() - e.resolvedAt() < maxAgeNanos) return e.caller();
+            long now = clock.getAsLong();
+            if (e.matches(rb) && (e.selfValidated() || now - e.resolvedAt() < maxAgeNanos)) {
+                e.file().lastUse = now;
+                return e.caller();
+            }
             forget(pid, e);
         }
         KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), rb.callState, clock.getAsLong());
@@ -93,11 +108,16 @@ final class CallerCache {
         for (int i = 0; i < all.size() / 4 + 1; i++) forget(all.get(i).getKey(), all.get(i).getValue());
     }
 
-    /** Drops callers past their age (those that exited fail their next read anyway). */
+    /**
+     * Drops callers past their age and those nobody saw for {@link #UNUSED_NANOS} (an exited caller
+     * fails its next read anyway; this frees its descriptor).
+     */
     void prune() {
         long now = clock.getAsLong();
         for (Map.Entry<Integer, Known> x : entries.entrySet()) {
-            if (now - x.getValue().resolvedAt() >= maxAgeNanos) forget(x.getKey(), x.getValue());
+            Known k = x.getValue();
+            boolean aged = !k.selfValidated() && now - k.resolvedAt() >= maxAgeNanos;
+            if (aged || now - k.file().lastUse >= UNUSED_NANOS) forget(x.getKey(), k);
         }
     }
 

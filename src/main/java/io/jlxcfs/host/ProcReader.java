@@ -32,19 +32,38 @@ public final class ProcReader {
         return fs.read(root.resolve(name));
     }
 
+    /**
+     * The last text parsed and its parse. A caching file system hands every view the same String
+     * for a freshness window; the same instance is not parsed again (identity, not equality: a
+     * re-read text is always parsed).
+     */
+    private record Parsed<T>(String text, T value) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Parsed<HostMeminfo>> lastMeminfo = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<Parsed<HostStat>> lastStat = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<Parsed<HostCpuinfo>> lastCpuinfo = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private static <T> T parseOnce(String s, java.util.concurrent.atomic.AtomicReference<Parsed<T>> last,
+                                   java.util.function.Function<String, T> parse) {
+        if (s == null) return null;
+        Parsed<T> p = last.get();
+        if (p != null && p.text() == s) return p.value();
+        T v = parse.apply(s);
+        last.set(new Parsed<>(s, v));
+        return v;
+    }
+
     public HostMeminfo meminfo() {
-        String s = text("meminfo");
-        return s == null ? null : HostMeminfo.parse(s);
+        return parseOnce(text("meminfo"), lastMeminfo, HostMeminfo::parse);
     }
 
     public HostStat stat() {
-        String s = text("stat");
-        return s == null ? null : HostStat.parse(s);
+        return parseOnce(text("stat"), lastStat, HostStat::parse);
     }
 
     public HostCpuinfo cpuinfo() {
-        String s = text("cpuinfo");
-        return s == null ? null : HostCpuinfo.parse(s);
+        return parseOnce(text("cpuinfo"), lastCpuinfo, HostCpuinfo::parse);
     }
 
     public HostUptime uptime() {
