@@ -34,7 +34,8 @@ final class Invalidator implements AutoCloseable {
 
     private static final int IN_NONBLOCK = 04000, IN_CLOEXEC = 02000000;
     private static final int IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_DELETE_SELF = 0x400, IN_MOVE_SELF = 0x800,
-            IN_IGNORED = 0x8000, IN_Q_OVERFLOW = 0x4000, IN_ONLYDIR = 0x1000000;
+            IN_IGNORED = 0x8000, IN_Q_OVERFLOW = 0x4000, IN_ONLYDIR = 0x1000000, IN_DELETE = 0x200,
+            IN_ISDIR = 0x40000000;
 
     private final Arena arena = Arena.ofShared();
     private final int fd;
@@ -97,7 +98,7 @@ final class Invalidator implements AutoCloseable {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment cs = libc_h.callState(a);
                 int wd = libc_h.inotify_add_watch(cs, fd, a.allocateFrom(dir.toString()),
-                        IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
+                        IN_MODIFY | IN_ATTRIB | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
                 if (wd < 0) return; // gone already, or not a directory
                 Path old = byWd.put(wd, dir);
                 if (old != null) byPath.remove(old);
@@ -142,6 +143,30 @@ final class Invalidator implements AutoCloseable {
                 }
             }
             if (dir != null) onRemoved.accept(dir);
+            bump();
+            return;
+        }
+        if ((mask & IN_DELETE) != 0 && (mask & IN_ISDIR) != 0) {
+            // a child cgroup was removed (rmdir): cgroup v1 tells its own watch nothing, but the
+            // parent hears it. A cgroup made again at that path (a restarted container) is new:
+            // drop the old one's watch, descriptors and kept limits, and everything rendered.
+            Path child;
+            Integer old = null;
+            synchronized (byPath) {
+                Path dir = byWd.get(wd);
+                child = dir == null || name.isEmpty() ? null : dir.resolve(name);
+                if (child != null) {
+                    old = byPath.remove(child);
+                    lastUse.remove(child);
+                    if (old != null) byWd.remove(old);
+                }
+            }
+            if (old != null) {
+                try (Arena a = Arena.ofConfined()) {
+                    libc_h.inotify_rm_watch(libc_h.callState(a), fd, old); // gone already: fails, harmless
+                }
+            }
+            if (child != null) onRemoved.accept(child);
             bump();
             return;
         }

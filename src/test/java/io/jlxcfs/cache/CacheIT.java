@@ -90,6 +90,20 @@ class CacheIT {
         }
     }
 
+    /** A container restarted under the same cgroup path (docker restart) gets the new cgroup's limit. */
+    @Test
+    void aCgroupRecreatedAtTheSamePathGetsItsNewLimit() throws Exception {
+        long first;
+        try (TestCgroup cg = TestCgroup.memory("again", 64L << 20)) {
+            first = inCgroup(cg, () -> memTotalKb(d.mountpoint()));
+        }
+        try (TestCgroup cg = TestCgroup.memory("again", 32L << 20)) {
+            long second = inCgroup(cg, () -> memTotalKb(d.mountpoint()));
+            assertEquals(65536, first);
+            assertEquals(32768, second);
+        }
+    }
+
     /** Kept limits (cpuset.cpus is one) come back on the event a write raises, in the cpuset hierarchy too. */
     @Test
     void aCpusetWrittenBeforeAReadIsInThatRead() throws Exception {
