@@ -151,19 +151,12 @@ final class Invalidator implements AutoCloseable {
             // parent hears it. A cgroup made again at that path (a restarted container) is new:
             // drop the old one's watch, descriptors and kept limits, and everything rendered.
             Path child;
-            Integer old = null;
             synchronized (byPath) {
                 Path dir = byWd.get(wd);
                 child = dir == null || name.isEmpty() ? null : dir.resolve(name);
                 if (child != null) {
-                    old = byPath.remove(child);
+                    unwatch(child); // its inode is gone: the kernel may refuse, harmless
                     lastUse.remove(child);
-                    if (old != null) byWd.remove(old);
-                }
-            }
-            if (old != null) {
-                try (Arena a = Arena.ofConfined()) {
-                    libc_h.inotify_rm_watch(libc_h.callState(a), fd, old); // gone already: fails, harmless
                 }
             }
             if (child != null) onRemoved.accept(child);
@@ -187,14 +180,25 @@ final class Invalidator implements AutoCloseable {
                 while (it.hasNext()) {
                     var e = it.next();
                     if (now - e.getValue() < unusedNanos) continue;
-                    Integer wd = byPath.remove(e.getKey());
-                    if (wd != null) {
-                        byWd.remove(wd);
-                        libc_h.inotify_rm_watch(cs, fd, wd);
-                    }
+                    unwatch(e.getKey(), cs);
                     it.remove();
                 }
             }
+        }
+    }
+
+    /** Stops watching {@code dir} (caller holds the lock; {@code lastUse} is the caller's to update). */
+    private void unwatch(Path dir, MemorySegment callState) {
+        Integer wd = byPath.remove(dir);
+        if (wd != null) {
+            byWd.remove(wd);
+            libc_h.inotify_rm_watch(callState, fd, wd);
+        }
+    }
+
+    private void unwatch(Path dir) {
+        try (Arena a = Arena.ofConfined()) {
+            unwatch(dir, libc_h.callState(a));
         }
     }
 
