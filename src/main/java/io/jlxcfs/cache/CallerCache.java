@@ -44,7 +44,7 @@ final class CallerCache {
         boolean matches(ReadBuffer rb) {
             if (!file.acquire()) return false;
             try {
-                MemorySegment now = rb.preadAll(file.fd);
+                MemorySegment now = file.readAll(rb);
                 return now != null && now.mismatch(MemorySegment.ofArray(text)) < 0;
             } finally {
                 file.release();
@@ -81,9 +81,10 @@ final class CallerCache {
             }
             forget(pid, e);
         }
-        KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), rb.callState, clock.getAsLong());
+        // /proc/PID/cgroup is one record (single_open): one pread reads it whole
+        KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), true, rb.callState, clock.getAsLong());
         if (f == null) return resolver.resolve(pid); // gone: the resolver logs and answers null
-        MemorySegment text = rb.preadAll(f.fd);
+        MemorySegment text = f.readAll(rb);
         Caller c = text == null || text.byteSize() == 0 ? null : resolver.resolve(pid);
         if (c == null) {
             f.release();

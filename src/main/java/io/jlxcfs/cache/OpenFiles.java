@@ -47,6 +47,10 @@ public final class OpenFiles extends CgroupFs {
     private static final Set<String> LIMITS = Set.of("memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
             "memory.swappiness", "memory.max", "memory.swap.max", "cpu.cfs_quota_us", "cpu.cfs_period_us",
             "cpu.max", "cpuset.cpus");
+    /** Cgroup files of many seq_file records: the task lists. Every other cgroup file is one. */
+    private static final Set<String> CGROUP_LISTS = Set.of("cgroup.procs", "tasks", "cgroup.threads");
+    /** Host proc files printed as one seq_file record (single_open); cpuinfo, diskstats, swaps are not. */
+    private static final Set<String> PROC_ONE_RECORD = Set.of("meminfo", "stat", "uptime", "loadavg");
     /** A kept limit is re-read after this long even without an event (watches of idle directories expire at 60 s). */
     private static final long LIMIT_MAX_AGE = 30_000_000_000L;
 
@@ -113,7 +117,7 @@ public final class OpenFiles extends CgroupFs {
             try {
                 reads.increment();
                 f.lastUse = System.nanoTime();
-                String text = text(rb.preadAll(f.fd));
+                String text = text(f.readAll(rb));
                 if (text == null) drop(p, f);
                 return text;
             } finally {
@@ -121,11 +125,11 @@ public final class OpenFiles extends CgroupFs {
             }
         }
         // the cap keeps closing it (more hot files than descriptors): read it once, unkept
-        KeptFd once = KeptFd.open(p.toString(), rb.callState, System.nanoTime());
+        KeptFd once = KeptFd.open(p.toString(), oneRecord(p), rb.callState, System.nanoTime());
         if (once == null) return null;
         try {
             reads.increment();
-            return text(rb.preadAll(once.fd));
+            return text(once.readAll(rb));
         } finally {
             once.release();
         }
@@ -140,7 +144,7 @@ public final class OpenFiles extends CgroupFs {
     private KeptFd kept(Path p, ReadBuffer rb) {
         KeptFd f = open.get(p);
         if (f != null) return f;
-        f = KeptFd.open(p.toString(), rb.callState, System.nanoTime());
+        f = KeptFd.open(p.toString(), oneRecord(p), rb.callState, System.nanoTime());
         if (f == null) return null;
         opened.increment();
         KeptFd prev = open.putIfAbsent(p, f);
@@ -150,6 +154,13 @@ public final class OpenFiles extends CgroupFs {
         }
         if (open.size() > maxOpen) trim();
         return f;
+    }
+
+    /** Whether {@code p} is one seq_file record (see {@link KeptFd#oneRecord}); unknown proc files are not. */
+    boolean oneRecord(Path p) {
+        String name = String.valueOf(p.getFileName());
+        if (!p.startsWith(procRoot)) return !CGROUP_LISTS.contains(name);
+        return p.getParent().equals(procRoot) && PROC_ONE_RECORD.contains(name);
     }
 
     private static String text(MemorySegment bytes) {

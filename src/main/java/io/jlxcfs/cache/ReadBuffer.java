@@ -29,14 +29,16 @@ final class ReadBuffer {
     /**
      * The whole of {@code fd} from offset 0 (kernfs and seq_file regenerate at 0), as a slice valid
      * until this thread's next call; null on an error (ENODEV: the cgroup was removed; ESRCH: the
-     * process is gone).
+     * process is gone). With {@code oneRecord} (see {@link KeptFd#oneRecord}) a read that leaves
+     * room in the buffer is the whole file; otherwise reads go on until one returns 0.
      */
-    MemorySegment preadAll(int fd) {
+    MemorySegment preadAll(int fd, boolean oneRecord) {
         long pos = 0;
         while (true) {
-            long n = libc_h.pread(callState, fd, buf.asSlice(pos), buf.byteSize() - pos, pos);
+            long room = buf.byteSize() - pos;
+            long n = libc_h.pread(callState, fd, buf.asSlice(pos), room, pos);
             if (n < 0) return null;
-            if (n == 0) return buf.asSlice(0, pos);
+            if (n == 0 || (oneRecord && n < room)) return buf.asSlice(0, pos + n);
             pos += n;
             if (pos == buf.byteSize()) {
                 MemorySegment bigger = arena.allocate(buf.byteSize() * 2);

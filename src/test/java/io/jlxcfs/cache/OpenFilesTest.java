@@ -1,6 +1,8 @@
 package io.jlxcfs.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Files;
@@ -27,6 +29,51 @@ class OpenFilesTest {
         assertEquals(1, files.held());
         files.close();
         assertEquals(0, files.held());
+    }
+
+    @Test
+    void oneRecordFilesAreTheCgroupControlFilesAndSingleOpenProcFiles() {
+        Path proc = tmp.resolve("proc");
+        OpenFiles files = new OpenFiles(proc, 16);
+        Path cg = tmp.resolve("memory/a");
+        assertTrue(files.oneRecord(cg.resolve("memory.stat")));
+        assertTrue(files.oneRecord(cg.resolve("cpuset.cpus")));
+        assertFalse(files.oneRecord(cg.resolve("cgroup.procs")), "task lists are many records");
+        assertFalse(files.oneRecord(cg.resolve("tasks")));
+        assertTrue(files.oneRecord(proc.resolve("meminfo")));
+        assertTrue(files.oneRecord(proc.resolve("stat")));
+        assertFalse(files.oneRecord(proc.resolve("cpuinfo")), "one record per CPU");
+        assertFalse(files.oneRecord(proc.resolve("diskstats")));
+        assertFalse(files.oneRecord(proc.resolve("net/stat")), "only known top-level proc files");
+    }
+
+    @Test
+    void aOneRecordFileLargerThanTheBufferIsReadWhole() throws Exception {
+        String big = "x".repeat(16 << 10) + "tail\n" + "y".repeat(40_000) + "\n";
+        Path f = Files.writeString(tmp.resolve("memory.stat"), big);
+        OpenFiles files = new OpenFiles(tmp.resolve("proc"), 16);
+        assertEquals(big, files.read(f));
+        Path exact = Files.writeString(tmp.resolve("memory.numa_stat"), "z".repeat(16 << 10));
+        assertEquals("z".repeat(16 << 10), files.read(exact), "a read that fills the buffer is not the end");
+        files.close();
+    }
+
+    @Test
+    void realKernelFilesReadWholeInOneRecord() throws Exception {
+        Path proc = Path.of("/proc");
+        OpenFiles files = new OpenFiles(proc, 16);
+        for (String name : new String[] {"meminfo", "stat", "cpuinfo"}) {
+            String viaPread = files.read(proc.resolve(name));
+            java.util.List<String> direct = Files.readAllLines(proc.resolve(name));
+            java.util.List<String> kept = viaPread.lines().toList();
+            assertEquals(direct.size(), kept.size(), name);
+            for (int i = 0; i < kept.size(); i++) {
+                String k = kept.get(i), d = direct.get(i);
+                int c = Math.max(0, Math.min(8, Math.min(k.length(), d.length())));
+                assertEquals(d.substring(0, c), k.substring(0, c), name + " line " + i);
+            }
+        }
+        files.close();
     }
 
     @Test
