@@ -43,38 +43,46 @@ public final class CgroupReader {
 
     /** Memory figures of {@code cgPath}, or null. */
     public MemoryStats memory(String cgPath) {
+        return memory(cgPath, true);
+    }
+
+    /**
+     * Memory figures of {@code cgPath}, or null; without {@code swap} the swap files are not read
+     * and the figures say "no swap accounting" (a host without swap: nothing to show).
+     */
+    public MemoryStats memory(String cgPath, boolean swap) {
         Path d = dir("memory", cgPath);
         if (d == null) return null;
         Path top = h.dir("memory");
-        return h.isV2() ? memoryV2(d, top) : memoryV1(d, top);
+        return h.isV2() ? memoryV2(d, top, swap) : memoryV1(d, top, swap);
     }
 
-    private MemoryStats memoryV1(Path d, Path top) {
+    private MemoryStats memoryV1(Path d, Path top, boolean swap) {
         Long usage = Values.counter(fs.read(d.resolve("memory.usage_in_bytes")));
         Map<String, Long> stat = fs.keyValues(d.resolve("memory.stat"));
         if (usage == null || stat == null) return null;
         long limit = minOverAncestors(d, top, "memory.limit_in_bytes");
         long swapLimit = -1, swapUsage = -1;
-        Long memsw = Values.counter(fs.read(d.resolve("memory.memsw.usage_in_bytes")));
+        Long memsw = swap ? Values.counter(fs.read(d.resolve("memory.memsw.usage_in_bytes"))) : null;
         if (memsw != null) {
             swapLimit = minOverAncestors(d, top, "memory.memsw.limit_in_bytes");
             swapUsage = memsw;
         }
-        Long swappiness = Values.counter(fs.read(d.resolve("memory.swappiness")));
+        Long swappiness = swap ? Values.counter(fs.read(d.resolve("memory.swappiness"))) : null;
         int sw = swappiness == null ? 60 : (int) Math.min(swappiness, 200);
         return new MemoryStats(false, limit, usage, swapLimit, swapUsage, sw, false, stat);
     }
 
-    private MemoryStats memoryV2(Path d, Path top) {
+    private MemoryStats memoryV2(Path d, Path top, boolean swap) {
         Long usage = Values.counter(fs.read(d.resolve("memory.current")));
         Map<String, Long> stat = fs.keyValues(d.resolve("memory.stat"));
         if (usage == null || stat == null) return null;
         long limit = minOverAncestors(d, top, "memory.max");
         long swapLimit = -1, swapUsage = -1;
-        Long swap = Values.counter(fs.read(d.resolve("memory.swap.current")));
-        if (swap != null) {
+        Long swapped = swap ? Values.counter(fs.read(d.resolve("memory.swap.current"))) : null;
+        if (swapped != null) {
             swapLimit = minOverAncestors(d, top, "memory.swap.max");
-            swapUsage = swap;
+            swapUsage = swapped;
         }
         boolean zswap = fs.exists(d.resolve("memory.zswap.current"));
         return new MemoryStats(true, limit, usage, swapLimit, swapUsage, -1, zswap, stat);

@@ -188,13 +188,16 @@ public final class Views implements Renderer {
     }
 
     private String meminfo(Caller pid) {
-        MemoryStats m = memory(pid);
-        HostMeminfo host = m == null ? null : proc.meminfo();
-        return host == null ? null : MeminfoRenderer.render(host, m, config.swap(), config.zswap());
+        if (pid == null) return null;
+        HostMeminfo host = proc.meminfo();
+        if (host == null) return null;
+        // without swap on the host (or with -u) the swap lines are 0 whatever the cgroup says
+        MemoryStats m = memory(pid, config.swap() && host.kb("SwapTotal", 0) > 0);
+        return m == null ? null : MeminfoRenderer.render(host, m, config.swap(), config.zswap());
     }
 
     private String swaps(Caller pid) {
-        MemoryStats m = memory(pid);
+        MemoryStats m = memory(pid, true);
         HostMeminfo host = m == null ? null : proc.meminfo();
         if (host == null) return null;
         return SwapsRenderer.render(MemoryPolicy.swapTotalKb(m, host, config.swap()),
@@ -229,11 +232,11 @@ public final class Views implements Renderer {
         return UptimeRenderer.render(u[0], u[1]);
     }
 
-    private MemoryStats memory(Caller c) {
+    private MemoryStats memory(Caller c, boolean swap) {
         if (c == null) return null;
         int pid = c.pid();
         String path = c.cgroups().path("memory", cgroups.hierarchies().isV2());
-        MemoryStats m = path == null ? null : cgroups.memory(path);
+        MemoryStats m = path == null ? null : cgroups.memory(path, swap);
         if (m == null) Log.once(Log.INFO, "memory-cgroup-unreadable", "memory cgroup %s of %d unreadable; serving host files", path, pid);
         return m;
     }
