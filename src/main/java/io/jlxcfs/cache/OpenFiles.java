@@ -70,9 +70,18 @@ public final class OpenFiles extends CgroupFs {
 
     private boolean keepable(Path p) {
         if (!p.startsWith(procRoot)) return true;
-        Path rel = procRoot.relativize(p);
-        String first = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
-        return !first.isEmpty() && !Character.isDigit(first.charAt(0)) && !first.equals("self") && !first.equals("thread-self");
+        // the first name below the proc root, from the path's text (no Path per name)
+        String s = p.toString(), root = procRoot.toString();
+        int from = root.endsWith("/") ? root.length() : root.length() + 1;
+        if (from >= s.length()) return false;
+        int to = s.indexOf('/', from);
+        if (to < 0) to = s.length();
+        return to > from && !Character.isDigit(s.charAt(from)) && !name(s, from, to, "self")
+                && !name(s, from, to, "thread-self");
+    }
+
+    private static boolean name(String s, int from, int to, String name) {
+        return to - from == name.length() && s.startsWith(name, from);
     }
 
     /**
@@ -117,7 +126,7 @@ public final class OpenFiles extends CgroupFs {
             try {
                 reads.increment();
                 f.lastUse = System.nanoTime();
-                String text = text(f.readAll(rb));
+                String text = rb.latin1(f.readAll(rb));
                 if (text == null) drop(p, f);
                 return text;
             } finally {
@@ -129,7 +138,7 @@ public final class OpenFiles extends CgroupFs {
         if (once == null) return null;
         try {
             reads.increment();
-            return text(once.readAll(rb));
+            return rb.latin1(once.readAll(rb));
         } finally {
             once.release();
         }
@@ -161,10 +170,6 @@ public final class OpenFiles extends CgroupFs {
         String name = String.valueOf(p.getFileName());
         if (!p.startsWith(procRoot)) return !CGROUP_LISTS.contains(name);
         return p.getParent().equals(procRoot) && PROC_ONE_RECORD.contains(name);
-    }
-
-    private static String text(MemorySegment bytes) {
-        return bytes == null ? null : new String(bytes.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
     }
 
     /**

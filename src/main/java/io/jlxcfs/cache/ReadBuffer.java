@@ -17,6 +17,8 @@ final class ReadBuffer {
     private final Arena arena = Arena.ofAuto();
     final MemorySegment callState = libc_h.callState(arena);
     private MemorySegment buf = arena.allocate(16 << 10);
+    /** Heap copy for {@link #latin1}: a string is then one copy of the bytes, not two. */
+    private byte[] heap = new byte[16 << 10];
 
     private ReadBuffer() {
     }
@@ -46,5 +48,14 @@ final class ReadBuffer {
                 buf = bigger;
             }
         }
+    }
+
+    /** {@code bytes} (a slice of this buffer, or null) as ISO-8859-1 text, or null. */
+    String latin1(MemorySegment bytes) {
+        if (bytes == null) return null;
+        int n = (int) bytes.byteSize();
+        if (heap.length < n) heap = new byte[Math.max(n, heap.length * 2)];
+        MemorySegment.copy(bytes, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, heap, 0, n);
+        return new String(heap, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

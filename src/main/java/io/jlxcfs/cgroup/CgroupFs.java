@@ -40,10 +40,10 @@ public class CgroupFs {
             int sp = s.indexOf(' ', at);
             if (sp > at && sp < eol) {
                 long v = digits(s, sp + 1, eol);
-                if (v >= 0) m.put(s.substring(at, sp), v);
+                if (v >= 0) m.put(Keys.of(s, at, sp), v);
                 else if (v == -2) { // not plain digits: the general rules (trim, huge values)
                     Long big = Values.counter(s.substring(sp + 1, eol));
-                    if (big != null) m.put(s.substring(at, sp), big);
+                    if (big != null) m.put(Keys.of(s, at, sp), big);
                 }
             }
             at = eol + 1;
@@ -61,5 +61,36 @@ public class CgroupFs {
             v = v * 10 + (c - '0');
         }
         return v;
+    }
+
+    /**
+     * The keys of key-value files, made once: memory.stat and cpu.stat name the same few dozen
+     * counters on every read, so a read looks its keys up here instead of cutting a new string
+     * for each. A fixed open-addressed table; racing inserts may lose one (it is made again).
+     */
+    static final class Keys {
+
+        private static final int SIZE = 1024;
+        private static final String[] TABLE = new String[SIZE];
+
+        private Keys() {
+        }
+
+        /** s[from, to) as a shared string. */
+        static String of(String s, int from, int to) {
+            int h = 0;
+            for (int i = from; i < to; i++) h = 31 * h + s.charAt(i);
+            int at = (h ^ (h >>> 16)) & (SIZE - 1);
+            for (int probe = 0; probe < 8; probe++, at = (at + 1) & (SIZE - 1)) {
+                String k = TABLE[at];
+                if (k == null) {
+                    k = s.substring(from, to);
+                    TABLE[at] = k;
+                    return k;
+                }
+                if (k.length() == to - from && s.startsWith(k, from)) return k;
+            }
+            return s.substring(from, to);
+        }
     }
 }

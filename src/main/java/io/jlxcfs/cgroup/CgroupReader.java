@@ -30,8 +30,25 @@ public final class CgroupReader {
         return h;
     }
 
+    /** Resolved directories per controller and cgroup path (the paths callers name, shared strings). */
+    private final java.util.Map<String, java.util.Map<String, Path>> dirs = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int DIRS_PER_CONTROLLER = 16384;
+
     /** The directory of {@code cgPath} in {@code controller}'s hierarchy; null if not resolvable. */
     public Path dir(String controller, String cgPath) {
+        if (controller == null || cgPath == null) return null;
+        java.util.Map<String, Path> known = dirs.computeIfAbsent(controller, k -> new java.util.concurrent.ConcurrentHashMap<>());
+        Path d = known.get(cgPath);
+        if (d != null) return d;
+        d = resolveDir(controller, cgPath);
+        if (d != null) {
+            if (known.size() >= DIRS_PER_CONTROLLER) known.clear(); // thousands of cgroups came and went
+            known.put(cgPath, d);
+        }
+        return d;
+    }
+
+    private Path resolveDir(String controller, String cgPath) {
         Path base = h.dir(controller);
         if (base == null || cgPath == null || !cgPath.startsWith("/")) return null;
         String rel = cgPath.substring(1);

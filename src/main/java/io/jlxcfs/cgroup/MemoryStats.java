@@ -20,7 +20,8 @@ public record MemoryStats(boolean v2, long limit, long usage, long swapLimit, lo
                           int swappiness, boolean zswap, Map<String, Long> stat) {
 
     public MemoryStats {
-        stat = Map.copyOf(stat);
+        // a read view, not a copy: the map is the reader's fresh parse, kept by no one else
+        stat = java.util.Collections.unmodifiableMap(stat);
     }
 
     /** A memory.stat value, 0 if absent. */

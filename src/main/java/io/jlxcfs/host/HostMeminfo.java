@@ -1,14 +1,15 @@
 package io.jlxcfs.host;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The host's /proc/meminfo, line by line, in order.
- *
- * @param lines every line (without its newline)
+ * The host's /proc/meminfo, line by line, in order: an index over the kernel's text (where each
+ * line and its key end, and its number), so a render copies the lines it does not replace
+ * straight from the text and a parse allocates three small arrays, not an object per line.
  */
-public record HostMeminfo(List<Line> lines) {
+public final class HostMeminfo {
 
     /**
      * @param key   the name before the colon ("MemTotal", "Active(anon)")
@@ -18,38 +19,98 @@ public record HostMeminfo(List<Line> lines) {
     public record Line(String key, long kb, String raw) {
     }
 
-    public HostMeminfo {
-        lines = List.copyOf(lines);
+    private final String text;
+    private final int size;
+    /** Per line: start in {@link #text}; the next line's start is past this line's newline. */
+    private final int[] start;
+    /** Per line: end of the key (the colon, or the line's end without one). */
+    private final int[] keyEnd;
+    /** Per line: end of the line (its newline or the text's end). */
+    private final int[] end;
+    private final long[] kb;
+
+    private HostMeminfo(String text, int size, int[] start, int[] keyEnd, int[] end, long[] kb) {
+        this.text = text;
+        this.size = size;
+        this.start = start;
+        this.keyEnd = keyEnd;
+        this.end = end;
+        this.kb = kb;
     }
 
     public static HostMeminfo parse(String text) {
-        List<Line> out = new ArrayList<>();
-        for (String raw : text.split("\n")) {
-            if (raw.isEmpty()) continue;
-            int colon = raw.indexOf(':');
-            String key = colon < 0 ? raw : raw.substring(0, colon);
-            long kb = -1;
-            if (colon >= 0) kb = firstNumber(raw, colon + 1);
-            out.add(new Line(key, kb, raw));
+        int cap = 64;
+        int[] start = new int[cap], keyEnd = new int[cap], end = new int[cap];
+        long[] kb = new long[cap];
+        int size = 0, n = text.length();
+        for (int at = 0; at < n; ) {
+            int eol = text.indexOf('\n', at);
+            if (eol < 0) eol = n;
+            if (eol > at) {
+                if (size == cap) {
+                    cap *= 2;
+                    start = Arrays.copyOf(start, cap);
+                    keyEnd = Arrays.copyOf(keyEnd, cap);
+                    end = Arrays.copyOf(end, cap);
+                    kb = Arrays.copyOf(kb, cap);
+                }
+                int colon = text.indexOf(':', at);
+                boolean hasColon = colon >= 0 && colon < eol;
+                start[size] = at;
+                keyEnd[size] = hasColon ? colon : eol;
+                end[size] = eol;
+                kb[size] = hasColon ? firstNumber(text, colon + 1, eol) : -1;
+                size++;
+            }
+            at = eol + 1;
         }
-        return new HostMeminfo(out);
+        return new HostMeminfo(text, size, start, keyEnd, end, kb);
     }
 
-    /** The first whitespace-separated field from {@code from} as a number, or -1 if it is not one. */
-    private static long firstNumber(String raw, int from) {
-        int n = raw.length(), i = from;
-        while (i < n && Character.isWhitespace(raw.charAt(i))) i++;
+    /** The first whitespace-separated field of text[from, to) as a number, or -1 if it is not one. */
+    private static long firstNumber(String text, int from, int to) {
+        int i = from;
+        while (i < to && Character.isWhitespace(text.charAt(i))) i++;
         int j = i;
-        while (j < n && raw.charAt(j) >= '0' && raw.charAt(j) <= '9') j++;
-        if (j == i || j - i > 18 || (j < n && !Character.isWhitespace(raw.charAt(j)))) return -1;
-        return Long.parseLong(raw, i, j, 10);
+        while (j < to && text.charAt(j) >= '0' && text.charAt(j) <= '9') j++;
+        if (j == i || j - i > 18 || (j < to && !Character.isWhitespace(text.charAt(j)))) return -1;
+        return Long.parseLong(text, i, j, 10);
+    }
+
+    /** Number of lines. */
+    public int size() {
+        return size;
+    }
+
+    /** Whether line {@code i}'s key is {@code key}. */
+    public boolean keyIs(int i, String key) {
+        return keyEnd[i] - start[i] == key.length() && text.startsWith(key, start[i]);
+    }
+
+    /** Length of line {@code i}'s key. */
+    public int keyLength(int i) {
+        return keyEnd[i] - start[i];
+    }
+
+    /** Appends line {@code i} as the kernel wrote it, with a newline. */
+    public void appendRaw(int i, StringBuilder sb) {
+        sb.append(text, start[i], end[i]).append('\n');
     }
 
     /** The value of {@code key} in kB, or {@code dflt} if the host has no such line. */
     public long kb(String key, long dflt) {
-        for (Line l : lines) {
-            if (l.key.equals(key) && l.kb >= 0) return l.kb;
+        for (int i = 0; i < size; i++) {
+            if (kb[i] >= 0 && keyIs(i, key)) return kb[i];
         }
         return dflt;
+    }
+
+    /** Every line as a record (tests, tools; renders use the index). */
+    public List<Line> lines() {
+        List<Line> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(new Line(text.substring(start[i], keyEnd[i]), kb[i], text.substring(start[i], end[i])));
+        }
+        return List.copyOf(out);
     }
 }

@@ -29,8 +29,16 @@ public final class ProcReader {
 
     /** A host file below the proc root ("meminfo"), or null. */
     public String text(String name) {
-        return fs.read(root.resolve(name));
+        Path p = paths.get(name);
+        if (p == null) {
+            p = root.resolve(name);
+            if (paths.size() < 64) paths.put(name, p);
+        }
+        return fs.read(p);
     }
+
+    /** Resolved paths of the few host files read over and over. */
+    private final java.util.Map<String, Path> paths = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The last text parsed and its parse. A caching file system hands every view the same String

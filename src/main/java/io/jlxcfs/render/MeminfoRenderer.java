@@ -16,52 +16,98 @@ public final class MeminfoRenderer {
     private MeminfoRenderer() {
     }
 
+    /** The lines replaced by the cgroup's figures, in the order {@link #compute} fills them. */
+    static final String[] KEYS = {"MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "SwapCached",
+        "Active", "Inactive", "Active(anon)", "Inactive(anon)", "Active(file)", "Inactive(file)", "Unevictable",
+        "SwapTotal", "SwapFree", "Zswap", "Zswapped", "Dirty", "Writeback", "AnonPages", "Mapped", "Shmem", "Slab",
+        "SReclaimable", "SUnreclaim", "AnonHugePages", "ShmemHugePages", "ShmemPmdMapped"};
+
+    /** KEYS indices by key length, to match a host line's key without making a string of it. */
+    private static final int[][] BY_LENGTH = byLength();
+
+    private static int[][] byLength() {
+        int max = 0;
+        for (String k : KEYS) max = Math.max(max, k.length());
+        int[][] t = new int[max + 1][];
+        for (int len = 0; len <= max; len++) {
+            int n = 0;
+            for (String k : KEYS) if (k.length() == len) n++;
+            t[len] = new int[n];
+            n = 0;
+            for (int i = 0; i < KEYS.length; i++) if (KEYS[i].length() == len) t[len][n++] = i;
+        }
+        return t;
+    }
+
+    /** A thread's builder, reused: a render then allocates only its result. */
+    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(4096));
+
     public static String render(HostMeminfo host, MemoryStats m, boolean swap, boolean zswap) {
-        Map<String, Long> v = values(host, m, swap, zswap);
-        StringBuilder sb = new StringBuilder(2048);
-        for (HostMeminfo.Line l : host.lines()) {
-            Long kb = v.get(l.key());
-            if (kb == null) sb.append(l.raw()).append('\n');
-            else line(sb, l.key(), kb);
+        long[] v = compute(host, m, swap, zswap);
+        StringBuilder sb = SCRATCH.get();
+        sb.setLength(0);
+        for (int i = 0; i < host.size(); i++) {
+            int k = replaced(host, i);
+            if (k < 0) host.appendRaw(i, sb);
+            else line(sb, KEYS[k], v[k]);
         }
         return sb.toString();
     }
 
-    /** Every replaced key and its value in kB. */
+    /** The KEYS index of host line {@code i}'s key, or -1 if the line is the host's. */
+    private static int replaced(HostMeminfo host, int i) {
+        int len = host.keyLength(i);
+        if (len >= BY_LENGTH.length) return -1;
+        for (int k : BY_LENGTH[len]) {
+            if (host.keyIs(i, KEYS[k])) return k;
+        }
+        return -1;
+    }
+
+    /** Every replaced key and its value in kB, in the order of {@link #KEYS} (tests). */
     static Map<String, Long> values(HostMeminfo host, MemoryStats m, boolean swap, boolean zswap) {
-        Map<String, Long> v = new LinkedHashMap<>();
-        v.put("MemTotal", MemoryPolicy.memTotalKb(m, host));
-        v.put("MemFree", MemoryPolicy.memFreeKb(m, host));
-        v.put("MemAvailable", MemoryPolicy.memAvailableKb(m, host));
-        v.put("Buffers", 0L);
-        v.put("Cached", kb(m.v2() ? m.stat("file") : m.stat("total_cache")));
-        v.put("SwapCached", 0L);
+        long[] v = compute(host, m, swap, zswap);
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < KEYS.length; i++) out.put(KEYS[i], v[i]);
+        return out;
+    }
+
+    /** The value in kB of each of {@link #KEYS}. */
+    static long[] compute(HostMeminfo host, MemoryStats m, boolean swap, boolean zswap) {
         long activeAnon = st(m, "active_anon"), inactiveAnon = st(m, "inactive_anon");
         long activeFile = st(m, "active_file"), inactiveFile = st(m, "inactive_file");
-        v.put("Active", kb(activeAnon + activeFile));
-        v.put("Inactive", kb(inactiveAnon + inactiveFile));
-        v.put("Active(anon)", kb(activeAnon));
-        v.put("Inactive(anon)", kb(inactiveAnon));
-        v.put("Active(file)", kb(activeFile));
-        v.put("Inactive(file)", kb(inactiveFile));
-        v.put("Unevictable", kb(st(m, "unevictable")));
-        v.put("SwapTotal", MemoryPolicy.swapTotalKb(m, host, swap));
-        v.put("SwapFree", MemoryPolicy.swapFreeKb(m, host, swap));
-        v.put("Zswap", MemoryPolicy.zswapKb(m, zswap, "zswap"));
-        v.put("Zswapped", MemoryPolicy.zswapKb(m, zswap, "zswapped"));
-        v.put("Dirty", kb(m.v2() ? m.stat("file_dirty") : m.stat("total_dirty")));
-        v.put("Writeback", kb(m.v2() ? m.stat("file_writeback") : m.stat("total_writeback")));
         long shmem = st(m, "shmem");
-        v.put("AnonPages", kb(Math.max(0, activeAnon + inactiveAnon - shmem)));
-        v.put("Mapped", kb(m.v2() ? m.stat("file_mapped") : m.stat("total_mapped_file")));
-        v.put("Shmem", kb(shmem));
-        v.put("Slab", kb(m.v2() ? m.stat("slab") : 0));
-        v.put("SReclaimable", kb(m.v2() ? m.stat("slab_reclaimable") : 0));
-        v.put("SUnreclaim", kb(m.v2() ? m.stat("slab_unreclaimable") : 0));
-        v.put("AnonHugePages", kb(m.v2() ? m.stat("anon_thp") : m.stat("total_rss_huge")));
-        v.put("ShmemHugePages", 0L);
-        v.put("ShmemPmdMapped", 0L);
-        return v;
+        boolean v2 = m.v2();
+        return new long[] {
+            MemoryPolicy.memTotalKb(m, host),
+            MemoryPolicy.memFreeKb(m, host),
+            MemoryPolicy.memAvailableKb(m, host),
+            0L,
+            kb(v2 ? m.stat("file") : m.stat("total_cache")),
+            0L,
+            kb(activeAnon + activeFile),
+            kb(inactiveAnon + inactiveFile),
+            kb(activeAnon),
+            kb(inactiveAnon),
+            kb(activeFile),
+            kb(inactiveFile),
+            kb(st(m, "unevictable")),
+            MemoryPolicy.swapTotalKb(m, host, swap),
+            MemoryPolicy.swapFreeKb(m, host, swap),
+            MemoryPolicy.zswapKb(m, zswap, "zswap"),
+            MemoryPolicy.zswapKb(m, zswap, "zswapped"),
+            kb(v2 ? m.stat("file_dirty") : m.stat("total_dirty")),
+            kb(v2 ? m.stat("file_writeback") : m.stat("total_writeback")),
+            kb(Math.max(0, activeAnon + inactiveAnon - shmem)),
+            kb(v2 ? m.stat("file_mapped") : m.stat("total_mapped_file")),
+            kb(shmem),
+            kb(v2 ? m.stat("slab") : 0),
+            kb(v2 ? m.stat("slab_reclaimable") : 0),
+            kb(v2 ? m.stat("slab_unreclaimable") : 0),
+            kb(v2 ? m.stat("anon_thp") : m.stat("total_rss_huge")),
+            0L,
+            0L,
+        };
     }
 
     private static long st(MemoryStats m, String v2Key) {
@@ -77,8 +123,18 @@ public final class MeminfoRenderer {
         int start = sb.length();
         sb.append(key).append(':');
         do sb.append(' '); while (sb.length() - start < 16);
-        String n = Long.toString(kb);
-        for (int i = n.length(); i < 8; i++) sb.append(' ');
-        sb.append(n).append(" kB\n");
+        for (int i = digits(kb); i < 8; i++) sb.append(' ');
+        sb.append(kb).append(" kB\n");
+    }
+
+    /** Characters of {@code v} in decimal. */
+    private static int digits(long v) {
+        if (v < 0) return 1 + digits(v == Long.MIN_VALUE ? Long.MAX_VALUE : -v);
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
     }
 }

@@ -34,8 +34,11 @@ public final class MemoryPolicy {
 
     /** A memory.stat value in bytes under its v2 name; on v1 the hierarchical "total_" key. */
     public static long stat(MemoryStats m, String v2Key) {
-        return m.v2() ? m.stat(v2Key) : m.stat("total_" + v2Key);
+        return m.v2() ? m.stat(v2Key) : m.stat(V1_NAMES.computeIfAbsent(v2Key, k -> "total_" + k));
     }
+
+    /** v1 names of the hierarchical counters ("total_" + the v2 name), made once. */
+    private static final java.util.Map<String, String> V1_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Swap is shown only with swap accounting and without -u. */
     public static boolean swapShown(MemoryStats m, boolean swapOption) {

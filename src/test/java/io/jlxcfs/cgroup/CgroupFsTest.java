@@ -2,6 +2,7 @@ package io.jlxcfs.cgroup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,5 +26,19 @@ class CgroupFsTest {
                 "hierarchical_memory_limit", 9223372036854771712L), m);
         assertNull(new CgroupFs().keyValues(tmp.resolve("absent")));
         assertEquals(Map.of("last", 7L), new CgroupFs().keyValues(Files.writeString(tmp.resolve("x"), "last 7")));
+    }
+
+    @Test
+    void keysAreSharedAcrossReadsAndNeverConfused() {
+        String a = CgroupFs.Keys.of("xx total_cache yy", 3, 14);
+        assertEquals("total_cache", a);
+        assertSame(a, CgroupFs.Keys.of("total_cache 1", 0, 11), "the same key: the same string");
+        // many distinct keys (more than the table's probes can place): each still comes back right
+        for (int i = 0; i < 5000; i++) {
+            String k = "k" + i;
+            assertEquals(k, CgroupFs.Keys.of(k + " 1", 0, k.length()));
+            assertEquals(k, CgroupFs.Keys.of(k + " 1", 0, k.length()));
+        }
+        assertEquals("", CgroupFs.Keys.of("abc", 1, 1));
     }
 }
