@@ -23,25 +23,44 @@ public record HostCpuinfo(List<Block> blocks) {
 
     public static HostCpuinfo parse(String text) {
         List<Block> out = new ArrayList<>();
-        for (String b : text.split("\n\n")) {
-            if (b.isBlank()) continue;
-            String body = b.endsWith("\n") ? b : b + "\n";
-            out.add(new Block(processorOf(body), body));
+        int n = text.length();
+        for (int at = 0; at < n; ) {
+            int gap = text.indexOf("\n\n", at);
+            int end = gap < 0 ? n : gap;
+            if (!text.substring(at, end).isBlank()) {
+                // the block with its last line's newline (the text's end may lack one)
+                String body = end < n ? text.substring(at, end + 1) : text.substring(at, end) + "\n";
+                if (end == n && text.endsWith("\n")) body = text.substring(at, end);
+                out.add(new Block(processorOf(body), body));
+            }
+            at = gap < 0 ? n : gap + 2;
         }
         return new HostCpuinfo(out);
     }
 
+    /** The number on the block's first "processor" line with a colon, or -1. */
     private static int processorOf(String block) {
-        for (String line : block.split("\n")) {
-            if (!line.startsWith("processor")) continue;
-            int colon = line.indexOf(':');
-            if (colon < 0) continue;
-            try {
-                return Integer.parseInt(line.substring(colon + 1).trim());
-            } catch (NumberFormatException e) {
-                return -1;
+        int n = block.length();
+        for (int at = 0; at < n; ) {
+            int eol = block.indexOf('\n', at);
+            if (eol < 0) eol = n;
+            if (block.startsWith("processor", at)) {
+                int colon = block.indexOf(':', at);
+                if (colon >= 0 && colon < eol) return number(block, colon + 1, eol);
             }
+            at = eol + 1;
         }
         return -1;
+    }
+
+    /** s[from, to) trimmed as an int, or -1. */
+    private static int number(String s, int from, int to) {
+        while (from < to && s.charAt(from) <= ' ') from++;
+        while (to > from && s.charAt(to - 1) <= ' ') to--;
+        try {
+            return Integer.parseInt(s, from, to, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -28,7 +28,7 @@ public record HostStat(Map<Integer, long[]> cpus, List<String> other) {
         for (String line : text.split("\n")) {
             if (line.isEmpty()) continue;
             if (line.startsWith("cpu")) {
-                String[] f = line.split("\\s+");
+                String[] f = io.jlxcfs.cgroup.Fields.of(line);
                 if (f[0].equals("cpu")) continue;
                 try {
                     int n = Integer.parseInt(f[0].substring(3));

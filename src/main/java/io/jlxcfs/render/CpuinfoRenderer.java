@@ -9,14 +9,14 @@ public final class CpuinfoRenderer {
     }
 
     public static String render(HostCpuinfo host, int[] visible) {
-        StringBuilder sb = new StringBuilder(4096);
+        StringBuilder sb = Scratch.builder();
         for (HostCpuinfo.Block b : host.blocks()) {
             if (b.processor() < 0) {
                 sb.append(b.text()).append('\n');
                 continue;
             }
             int idx = indexOf(visible, b.processor());
-            if (idx >= 0) sb.append(renumber(b.text(), idx)).append('\n');
+            if (idx >= 0) renumber(sb, b.text(), idx).append('\n');
         }
         return sb.toString();
     }
@@ -28,13 +28,13 @@ public final class CpuinfoRenderer {
         return -1;
     }
 
-    /** Rewrites the number of the block's "processor" line, keeping its layout. */
-    static String renumber(String block, int n) {
+    /** Appends the block with its "processor" line's number rewritten to {@code n}. */
+    static StringBuilder renumber(StringBuilder sb, String block, int n) {
         int start = block.startsWith("processor") ? 0 : block.indexOf("\nprocessor") + 1;
-        if (start < 0 || (start == 0 && !block.startsWith("processor"))) return block;
+        if (start < 0 || (start == 0 && !block.startsWith("processor"))) return sb.append(block);
         int colon = block.indexOf(':', start);
         int eol = block.indexOf('\n', start);
-        if (colon < 0 || eol < colon) return block;
-        return block.substring(0, colon + 1) + " " + n + block.substring(eol);
+        if (colon < 0 || eol < colon) return sb.append(block);
+        return sb.append(block, 0, colon + 1).append(' ').append(n).append(block, eol, block.length());
     }
 }

@@ -39,13 +39,9 @@ public final class MeminfoRenderer {
         return t;
     }
 
-    /** A thread's builder, reused: a render then allocates only its result. */
-    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(4096));
-
     public static String render(HostMeminfo host, MemoryStats m, boolean swap, boolean zswap) {
         long[] v = compute(host, m, swap, zswap);
-        StringBuilder sb = SCRATCH.get();
-        sb.setLength(0);
+        StringBuilder sb = Scratch.builder();
         for (int i = 0; i < host.size(); i++) {
             int k = replaced(host, i);
             if (k < 0) host.appendRaw(i, sb);

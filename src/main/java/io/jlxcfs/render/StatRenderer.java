@@ -17,7 +17,7 @@ public final class StatRenderer {
      * @param blocked threads in state D in the cgroup, or -1 for the host's line
      */
     public static String render(HostStat host, long[][] rows, int running, int blocked) {
-        StringBuilder sb = new StringBuilder(4096);
+        StringBuilder sb = Scratch.builder();
         long[] sum = new long[HostStat.FIELDS];
         for (long[] r : rows) {
             for (int j = 0; j < HostStat.FIELDS; j++) sum[j] += r[j];
