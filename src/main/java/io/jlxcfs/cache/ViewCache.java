@@ -39,6 +39,16 @@ public final class ViewCache implements Renderer {
     private record Entry(Buffer buffer, long renderedAt, long epoch) {
     }
 
+    /** When a view's cgroup directories were last put under watch, and in which epoch. */
+    private record Walked(long epoch, long at) {
+    }
+
+    /**
+     * A view's directories are walked and watched again after this long even in an unchanged
+     * epoch (refreshing their use, so idle-watch expiry never takes a watch a view relies on).
+     */
+    private static final long REWALK_NANOS = 5_000_000_000L;
+
     /** Counters for operators ({@code jlxcfs stats}). */
     public record Stats(long hits, long misses, long invalidations, long evictions, long bytes, int entries,
                         int fdsHeld, int callers, int watches) {
@@ -52,6 +62,7 @@ public final class ViewCache implements Renderer {
     private final long maxBytes;
     private final LongSupplier clock;
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<CgroupPaths, Walked> walked = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder hits = new LongAdder(), misses = new LongAdder(), evictions = new LongAdder();
     private final long keepNanos;
@@ -120,7 +131,14 @@ public final class ViewCache implements Renderer {
             return e.buffer();
         }
         misses.increment();
-        if (c != null) watchCgroups(c);
+        if (c != null) {
+            // a miss needs its directories watched; in an unchanged epoch they still are
+            Walked w = walked.get(c.cgroups());
+            if (w == null || w.epoch() != epoch || now - w.at() > REWALK_NANOS) {
+                watchCgroups(c);
+                walked.put(c.cgroups(), new Walked(epoch, now));
+            }
+        }
         byte[] b = views.render(file, c);
         Buffer buf = freshnessNanos > 0 ? Buffer.copyOf(b) : null;
         if (buf == null) return Snapshot.of(b); // not cached (window 0), or malloc failed
@@ -152,6 +170,7 @@ public final class ViewCache implements Renderer {
                 drop(e);
             }
         }
+        walked.values().removeIf(w -> w.epoch() != epoch || now - w.at() > REWALK_NANOS);
         callers.prune();
         files.prune(now, 30_000_000_000L);
         invalidator.prune(60_000_000_000L);
@@ -197,6 +216,7 @@ public final class ViewCache implements Renderer {
             Entry e = entries.remove(k);
             if (e != null) drop(e);
         }
+        walked.clear();
         callers.clear();
         views.callerResolver().clear();
     }
