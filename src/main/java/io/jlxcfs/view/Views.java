@@ -18,6 +18,7 @@ import io.jlxcfs.host.HostMeminfo;
 import io.jlxcfs.host.HostStat;
 import io.jlxcfs.host.HostUptime;
 import io.jlxcfs.host.ProcReader;
+import io.jlxcfs.os.CgroupStats;
 import io.jlxcfs.render.CpuPolicy;
 import io.jlxcfs.render.CpuinfoRenderer;
 import io.jlxcfs.render.MeminfoRenderer;
@@ -261,14 +262,23 @@ public final class Views implements Renderer {
     }
 
     /**
-     * Threads in state R and D in the caller's cpu cgroup and below: one read of "tasks" /
-     * "cgroup.threads" per cgroup plus one /proc/TID/stat per thread. The root cgroup keeps the host's lines.
+     * Threads running and blocked in the caller's cpu cgroup and below. On cgroup v1 the kernel
+     * counts them (taskstats' cgroupstats, one netlink request per cgroup: running, and
+     * uninterruptible or in I/O wait); elsewhere one read of "tasks" / "cgroup.threads" per cgroup
+     * plus one /proc/TID/stat per thread (states R and D). The root cgroup keeps the host's lines.
      *
      * @return {running, blocked}, -1 for "use the host's"
      */
     private int[] taskStates(Caller c) {
-        String path = c.cgroups().path("cpu", cgroups.hierarchies().isV2());
+        boolean v2 = cgroups.hierarchies().isV2();
+        String path = c.cgroups().path("cpu", v2);
         if (path == null || path.equals("/")) return new int[] {-1, -1};
+        if (!v2) {
+            Path d = cgroups.dir("cpu", path);
+            CgroupStats.Counts k = d == null ? null : CgroupStats.subtree(d);
+            if (k != null) return new int[] {(int) Math.min(k.running(), Integer.MAX_VALUE),
+                (int) Math.min(k.uninterruptible() + k.ioWait(), Integer.MAX_VALUE)};
+        }
         int[] tids = cgroups.threads("cpu", path);
         if (tids == null) return new int[] {-1, -1};
         int running = 0, blocked = 0;

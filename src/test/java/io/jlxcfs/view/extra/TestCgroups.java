@@ -44,6 +44,14 @@ final class TestCgroups implements AutoCloseable {
         return p;
     }
 
+    /** A cgroup below one this instance made (removed before it). */
+    Path createChild(Path parent, String name) throws IOException {
+        if (!dirs.contains(parent)) throw new IllegalArgumentException(parent + " is not ours");
+        Path p = Files.createDirectory(parent.resolve(name));
+        dirs.push(p);
+        return p;
+    }
+
     /** Starts {@code sh -c script} after moving the shell into every cgroup in {@code into}. */
     Process start(String script, Path... into) throws IOException {
         StringBuilder sb = new StringBuilder();
