@@ -83,7 +83,7 @@ public final class CgroupStats {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        if (!(links instanceof Integer n) || n <= 2) return own;
+        if (links instanceof Integer n && n == 2) return own; // not <= 2: some file systems say 1 for "unknown"
         Counts sum = Counts.ZERO;
         try (Stream<Path> all = Files.walk(dir, MAX_DEPTH)) {
             List<Path> dirs = all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
