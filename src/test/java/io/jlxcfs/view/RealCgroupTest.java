@@ -33,6 +33,7 @@ class RealCgroupTest {
     @AfterEach
     void cleanup() throws Exception {
         for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
         }
@@ -119,6 +120,21 @@ class RealCgroupTest {
         Views cfs = new Views(new ViewConfig(ROOT, Path.of("/proc"), Path.of("/sys"), true, true, true, false));
         assertEquals("0\n", new String(cfs.render(VirtualFile.SYS_CPU_ONLINE, pid2), StandardCharsets.ISO_8859_1));
         assertEquals(cpuList(hostCpus), render(VirtualFile.SYS_CPU_ONLINE, pid2));
+    }
+
+    @Test
+    void procsRunningCountsTheCpuCgroupsRunningThreads() throws Exception {
+        Path cpu = cgroup("cpu");
+        int pid = sleeper();
+        write(cpu.resolve("cgroup.procs"), Integer.toString(pid));
+        Process busy = new ProcessBuilder("sh", "-c", "echo $$ > " + cpu.resolve("cgroup.procs")
+                + " && exec sh -c '(while :; do :; done) & (while :; do :; done) & wait'").start();
+        started.add(busy);
+        for (int i = 0; i < 200 && Files.readAllLines(cpu.resolve("tasks")).size() < 4; i++) Thread.sleep(20);
+        assertEquals(4, Files.readAllLines(cpu.resolve("tasks")).size(), "sleep, sh and two loops");
+        String stat = render(VirtualFile.PROC_STAT, pid);
+        assertTrue(stat.contains("\nprocs_running 2\n"), "the two loops, not the host's count:\n" + stat);
+        assertTrue(stat.contains("\nprocs_blocked 0\n"), stat);
     }
 
     private static String cpuList(int n) {
