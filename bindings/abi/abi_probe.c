@@ -16,7 +16,10 @@
  */
 #define _GNU_SOURCE
 #include <fuse_lowlevel.h>
+#include <linux/cgroupstats.h>
 #include <linux/fuse.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -181,6 +184,20 @@ static void libc_structs(void)
 
     STRUCT(timespec);
     FIELD(timespec, tv_sec); FIELD(timespec, tv_nsec);
+
+    STRUCT(nlmsghdr);
+    FIELD(nlmsghdr, nlmsg_len); FIELD(nlmsghdr, nlmsg_type); FIELD(nlmsghdr, nlmsg_flags);
+    FIELD(nlmsghdr, nlmsg_seq); FIELD(nlmsghdr, nlmsg_pid);
+
+    STRUCT(genlmsghdr);
+    FIELD(genlmsghdr, cmd); FIELD(genlmsghdr, version); FIELD(genlmsghdr, reserved);
+
+    STRUCT(nlattr);
+    FIELD(nlattr, nla_len); FIELD(nlattr, nla_type);
+
+    STRUCT(cgroupstats);
+    FIELD(cgroupstats, nr_sleeping); FIELD(cgroupstats, nr_running); FIELD(cgroupstats, nr_stopped);
+    FIELD(cgroupstats, nr_uninterruptible); FIELD(cgroupstats, nr_io_wait);
 }
 
 int main(void)

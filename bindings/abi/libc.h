@@ -1,6 +1,7 @@
 /*
  * Umbrella header for `bindings/regenerate` (jextract, package io.jlxcfs.bindings.libc):
- * every glibc declaration libc_h binds and every struct the libc package lays out.
+ * every glibc declaration libc_h binds and every struct the libc package lays out (including the
+ * kernel UAPI netlink, generic netlink and cgroupstats structs).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -10,6 +11,9 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/cgroupstats.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>

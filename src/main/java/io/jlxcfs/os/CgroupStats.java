@@ -2,7 +2,6 @@ package io.jlxcfs.os;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
@@ -15,7 +14,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.jlxcfs.bindings.libc.cgroupstats;
+import io.jlxcfs.bindings.libc.genlmsghdr;
 import io.jlxcfs.bindings.libc.libc_h;
+import io.jlxcfs.bindings.libc.nlattr;
+import io.jlxcfs.bindings.libc.nlmsghdr;
 
 /**
  * How many of a cgroup's tasks are in each scheduler state, counted by the kernel: the taskstats
@@ -50,7 +53,8 @@ public final class CgroupStats {
     private static final int NETLINK_GENERIC = 16, NLM_F_REQUEST = 1, NLMSG_ERROR = 2, GENL_ID_CTRL = 0x10;
     private static final int CTRL_CMD_GETFAMILY = 3, CTRL_ATTR_FAMILY_ID = 1, CTRL_ATTR_FAMILY_NAME = 2;
     private static final int CGROUPSTATS_CMD_GET = 4, CGROUPSTATS_CMD_ATTR_FD = 1, CGROUPSTATS_TYPE_CGROUP_STATS = 1;
-    private static final int NLMSG_HDRLEN = 16, GENL_HDRLEN = 4, NLA_HDRLEN = 4, STATS_SIZE = 40;
+    /** nla_type's top bits are flags (NLA_F_NESTED, NLA_F_NET_BYTEORDER). */
+    private static final int NLA_TYPE_MASK = 0x3fff;
     private static final int O_RDONLY_DIRECTORY_CLOEXEC = 0200000 | 02000000;
 
     /** Subtrees deeper than this are not walked. */
@@ -127,12 +131,14 @@ public final class CgroupStats {
         }
     }
 
-    /** A thread's netlink socket and buffers. */
+    /** A thread's netlink socket and buffers (requests and replies laid out by the libc bindings). */
     private static final class Channel {
         final Arena arena = Arena.ofAuto();
         final MemorySegment cs = libc_h.callState(arena);
         final MemorySegment out = arena.allocate(64, 8);
         final MemorySegment in = arena.allocate(8192, 8);
+        /** An 8-aligned copy of the reply's struct, should an attribute ever sit 4-aligned. */
+        final MemorySegment stats = cgroupstats.allocate(arena);
         final int fd;
         int seq;
 
@@ -143,70 +149,78 @@ public final class CgroupStats {
         /** One request out, its reply in (the reply's length), or -1. */
         private int exchange(int len) {
             int s = ++seq;
-            out.set(JAVA_INT, 8, s);
+            nlmsghdr.nlmsg_seq(out, s);
             if (libc_h.write(cs, fd, out, len) != len) return -1;
             while (true) {
                 long n = libc_h.read(cs, fd, in, in.byteSize());
-                if (n < NLMSG_HDRLEN) return -1;
-                if (in.get(JAVA_INT, 8) == s) return (int) Math.min(n, in.get(JAVA_INT, 0));
+                if (n < nlmsghdr.sizeof()) return -1;
+                if (nlmsghdr.nlmsg_seq(in) == s) return (int) Math.min(n, Integer.toUnsignedLong(nlmsghdr.nlmsg_len(in)));
                 // a stale reply to an earlier request that gave up: skip it
             }
         }
 
+        /** Fills the netlink and generic-netlink headers of a request of {@code len} bytes. */
         private void header(int len, int type, int cmd) {
             out.fill((byte) 0);
-            out.set(JAVA_INT, 0, len);
-            out.set(JAVA_SHORT, 4, (short) type);
-            out.set(JAVA_SHORT, 6, (short) NLM_F_REQUEST);
-            out.set(JAVA_INT, 12, 0);
-            out.set(JAVA_BYTE, 16, (byte) cmd);
-            out.set(JAVA_BYTE, 17, (byte) 1); // version
+            nlmsghdr.nlmsg_len(out, len);
+            nlmsghdr.nlmsg_type(out, (short) type);
+            nlmsghdr.nlmsg_flags(out, (short) NLM_F_REQUEST);
+            MemorySegment genl = out.asSlice(nlmsghdr.sizeof(), genlmsghdr.sizeof());
+            genlmsghdr.cmd(genl, (byte) cmd);
+            genlmsghdr.version(genl, (byte) 1);
         }
 
-        int familyId() {
-            byte[] name = "TASKSTATS\0".getBytes(StandardCharsets.US_ASCII);
-            int attr = NLA_HDRLEN + name.length;
-            int len = NLMSG_HDRLEN + GENL_HDRLEN + align(attr);
-            header(len, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-            out.set(JAVA_SHORT, 20, (short) attr);
-            out.set(JAVA_SHORT, 22, (short) CTRL_ATTR_FAMILY_NAME);
-            MemorySegment.copy(name, 0, out, JAVA_BYTE, 24, name.length);
-            int n = exchange(len);
-            if (n < NLMSG_HDRLEN + GENL_HDRLEN || in.get(JAVA_SHORT, 4) != GENL_ID_CTRL) return -1;
-            for (int at = NLMSG_HDRLEN + GENL_HDRLEN; at + NLA_HDRLEN <= n; ) {
-                int alen = Short.toUnsignedInt(in.get(JAVA_SHORT, at));
-                int type = in.get(JAVA_SHORT, at + 2) & 0x3fff;
-                if (alen < NLA_HDRLEN) return -1;
-                if (type == CTRL_ATTR_FAMILY_ID && alen >= NLA_HDRLEN + 2) return Short.toUnsignedInt(in.get(JAVA_SHORT, at + 4));
-                at += align(alen);
-            }
-            return -1;
+        /** Writes the header of attribute {@code type} with {@code payload} bytes at {@code at}. */
+        private void attribute(long at, int type, int payload) {
+            MemorySegment a = out.asSlice(at, nlattr.sizeof());
+            nlattr.nla_len(a, (short) (nlattr.sizeof() + payload));
+            nlattr.nla_type(a, (short) type);
         }
 
-        Counts ask(int cgroupFd) {
-            int len = NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + 4;
-            header(len, family, CGROUPSTATS_CMD_GET);
-            out.set(JAVA_SHORT, 20, (short) (NLA_HDRLEN + 4));
-            out.set(JAVA_SHORT, 22, (short) CGROUPSTATS_CMD_ATTR_FD);
-            out.set(JAVA_INT, 24, cgroupFd);
-            int n = exchange(len);
-            if (n < NLMSG_HDRLEN || Short.toUnsignedInt(in.get(JAVA_SHORT, 4)) == NLMSG_ERROR) return null;
-            for (int at = NLMSG_HDRLEN + GENL_HDRLEN; at + NLA_HDRLEN <= n; ) {
-                int alen = Short.toUnsignedInt(in.get(JAVA_SHORT, at));
-                int type = in.get(JAVA_SHORT, at + 2) & 0x3fff;
-                if (alen < NLA_HDRLEN) return null;
-                if (type == CGROUPSTATS_TYPE_CGROUP_STATS && alen >= NLA_HDRLEN + STATS_SIZE && at + NLA_HDRLEN + STATS_SIZE <= n) {
-                    int v = at + NLA_HDRLEN; // the struct is 8-aligned in the message (offset 24)
-                    return new Counts(in.get(JAVA_LONG_UNALIGNED, v), in.get(JAVA_LONG_UNALIGNED, v + 8), in.get(JAVA_LONG_UNALIGNED, v + 16),
-                            in.get(JAVA_LONG_UNALIGNED, v + 24), in.get(JAVA_LONG_UNALIGNED, v + 32));
+        /** The reply's attribute of {@code type} (its payload), or null. */
+        private MemorySegment find(int n, int type, long minPayload) {
+            for (long at = nlmsghdr.sizeof() + genlmsghdr.sizeof(); at + nlattr.sizeof() <= n; ) {
+                MemorySegment a = in.asSlice(at, nlattr.sizeof());
+                int alen = Short.toUnsignedInt(nlattr.nla_len(a));
+                if (alen < nlattr.sizeof() || at + alen > n) return null;
+                if ((nlattr.nla_type(a) & NLA_TYPE_MASK) == type && alen - nlattr.sizeof() >= minPayload) {
+                    return in.asSlice(at + nlattr.sizeof(), alen - nlattr.sizeof());
                 }
                 at += align(alen);
             }
             return null;
         }
 
-        private static int align(int n) {
-            return (n + 3) & ~3;
+        int familyId() {
+            byte[] name = "TASKSTATS\0".getBytes(StandardCharsets.US_ASCII);
+            long start = nlmsghdr.sizeof() + genlmsghdr.sizeof();
+            int len = (int) start + align(nlattr.sizeof() + name.length);
+            header(len, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+            attribute(start, CTRL_ATTR_FAMILY_NAME, name.length);
+            MemorySegment.copy(name, 0, out, JAVA_BYTE, start + nlattr.sizeof(), name.length);
+            int n = exchange(len);
+            if (n < nlmsghdr.sizeof() + genlmsghdr.sizeof() || nlmsghdr.nlmsg_type(in) != GENL_ID_CTRL) return -1;
+            MemorySegment id = find(n, CTRL_ATTR_FAMILY_ID, 2);
+            return id == null ? -1 : Short.toUnsignedInt(id.get(JAVA_SHORT, 0));
+        }
+
+        Counts ask(int cgroupFd) {
+            long start = nlmsghdr.sizeof() + genlmsghdr.sizeof();
+            int len = (int) start + align(nlattr.sizeof() + 4);
+            header(len, family, CGROUPSTATS_CMD_GET);
+            attribute(start, CGROUPSTATS_CMD_ATTR_FD, 4);
+            out.set(JAVA_INT, start + nlattr.sizeof(), cgroupFd);
+            int n = exchange(len);
+            if (n < nlmsghdr.sizeof() || Short.toUnsignedInt(nlmsghdr.nlmsg_type(in)) == NLMSG_ERROR) return null;
+            MemorySegment v = find(n, CGROUPSTATS_TYPE_CGROUP_STATS, cgroupstats.sizeof());
+            if (v == null) return null;
+            MemorySegment.copy(v, 0, stats, 0, cgroupstats.sizeof());
+            return new Counts(cgroupstats.nr_sleeping(stats), cgroupstats.nr_running(stats), cgroupstats.nr_stopped(stats),
+                    cgroupstats.nr_uninterruptible(stats), cgroupstats.nr_io_wait(stats));
+        }
+
+        private static int align(long n) {
+            return (int) ((n + 3) & ~3);
         }
     }
 }

@@ -10,11 +10,15 @@ import io.jlxcfs.bindings.fuse.fuse_file_info;
 import io.jlxcfs.bindings.fuse.fuse_in_header;
 import io.jlxcfs.bindings.fuse.fuse_lowlevel_ops;
 import io.jlxcfs.bindings.fuse.fuse_out_header;
+import io.jlxcfs.bindings.libc.cgroupstats;
 import io.jlxcfs.bindings.libc.cmsghdr;
 import io.jlxcfs.bindings.libc.epoll_event;
+import io.jlxcfs.bindings.libc.genlmsghdr;
 import io.jlxcfs.bindings.libc.inotify_event;
 import io.jlxcfs.bindings.libc.iovec;
 import io.jlxcfs.bindings.libc.msghdr;
+import io.jlxcfs.bindings.libc.nlattr;
+import io.jlxcfs.bindings.libc.nlmsghdr;
 import io.jlxcfs.bindings.libc.pollfd;
 import io.jlxcfs.bindings.libc.sockaddr_un;
 import io.jlxcfs.bindings.libc.stat;
@@ -47,7 +51,7 @@ final class JavaLayouts {
             fuse_conn_info.class, fuse_args.class, fuse_custom_io.class, fuse_in_header.class,
             fuse_out_header.class, stat.class, statvfs.class, iovec.class, pollfd.class,
             epoll_event.class, msghdr.class, cmsghdr.class, inotify_event.class, sockaddr_un.class,
-            timespec.class);
+            timespec.class, nlmsghdr.class, genlmsghdr.class, nlattr.class, cgroupstats.class);
 
     /** Structs whose Java layout is deliberately the 3.10-3.16 prefix of a struct that grew in 3.17. */
     static final Set<String> PREFIX_STRUCTS = Set.of("fuse_lowlevel_ops", "fuse_file_info", "fuse_conn_info", "fuse_custom_io");
