@@ -89,28 +89,14 @@ public final class ProcReader {
 
     /** Field 22 of /proc/PID/stat (start time in clock ticks after boot), or -1. */
     public long startTime(int pid) {
-        String[] f = statFields(pid);
-        if (f == null || f.length < 20) return -1;
-        try {
-            return Long.parseLong(f[19]);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        String s = fs.read(root.resolve(pid + "/stat"));
+        return s == null ? -1 : ProcStatLine.number(s, 22);
     }
 
     /** Field 3 of /proc/PID/stat (R, S, D, ...), or 0 if the task is gone. */
     public char state(int tid) {
-        String[] f = statFields(tid);
-        return f == null || f.length < 1 || f[0].isEmpty() ? 0 : f[0].charAt(0);
-    }
-
-    /** The fields after "(comm)", starting with the state (field 3). */
-    private String[] statFields(int pid) {
-        String s = fs.read(root.resolve(pid + "/stat"));
-        if (s == null) return null;
-        int close = s.lastIndexOf(')');
-        if (close < 0 || close + 2 > s.length()) return null;
-        return s.substring(close + 2).trim().split(" ");
+        String s = fs.read(root.resolve(tid + "/stat"));
+        return s == null ? 0 : ProcStatLine.state(s);
     }
 
     /** The target of /proc/PID/ns/pid ("pid:[4026531836]"), or null. */

@@ -1,6 +1,7 @@
 package io.jlxcfs.view.extra;
 
 import io.jlxcfs.cgroup.Fields;
+import io.jlxcfs.host.ProcStatLine;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -147,15 +148,9 @@ final class TaskCounter {
 
     /** State (field 3) and starttime (field 22) of a {@code /proc/<tid>/stat} line; null if malformed. */
     static ThreadInfo parseStat(String s) {
-        int p = s.lastIndexOf(')');
-        if (p < 0 || p + 2 >= s.length()) return null;
-        String[] f = s.substring(p + 2).trim().split(" ");
-        if (f.length < 20 || f[0].isEmpty()) return null;
-        try {
-            return new ThreadInfo(f[0].charAt(0), Long.parseLong(f[19]));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        char state = ProcStatLine.state(s);
+        long start = ProcStatLine.number(s, 22);
+        return state == 0 || start < 0 ? null : new ThreadInfo(state, start);
     }
 
     /** The last NSpid entry of {@code /proc/<tid>/status}: the id inside the thread's own pid namespace. */
