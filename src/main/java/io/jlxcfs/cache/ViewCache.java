@@ -173,7 +173,9 @@ public final class ViewCache implements Renderer {
         walked.values().removeIf(w -> w.epoch() != epoch || now - w.at() > REWALK_NANOS);
         callers.prune();
         files.prune(now, 30_000_000_000L);
-        invalidator.prune(60_000_000_000L);
+        // a watch outlives every buffer rendered while it was last confirmed (up to REWALK_NANOS
+        // before the render) by that buffer's freshness window
+        invalidator.prune(Math.max(60_000_000_000L, freshnessNanos + REWALK_NANOS + 1_000_000_000L));
     }
 
     /** The directories whose limit files shape this caller's views: its cgroups and their ancestors. */
