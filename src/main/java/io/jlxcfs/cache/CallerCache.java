@@ -84,13 +84,15 @@ final class CallerCache {
         // /proc/PID/cgroup is one record (single_open): one pread reads it whole
         KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), true, rb.callState, clock.getAsLong());
         if (f == null) return resolver.resolve(pid); // gone: the resolver logs and answers null
-        MemorySegment text = f.readAll(rb);
-        Caller c = text == null || text.byteSize() == 0 ? null : resolver.resolve(pid);
+        MemorySegment read = f.readAll(rb);
+        // copied before resolving: the resolver reads other files through this thread's buffer
+        byte[] text = read == null ? null : read.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        Caller c = text == null || text.length == 0 ? null : resolver.resolve(pid);
         if (c == null) {
             f.release();
             return null;
         }
-        Known k = new Known(f, text.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), c, clock.getAsLong());
+        Known k = new Known(f, text, c, clock.getAsLong());
         Known prev = entries.put(pid, k);
         if (prev != null) prev.file().release();
         if (entries.size() > maxEntries) trim();

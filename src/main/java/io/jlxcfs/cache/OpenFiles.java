@@ -51,6 +51,8 @@ public final class OpenFiles extends CgroupFs {
     private static final Set<String> CGROUP_LISTS = Set.of("cgroup.procs", "tasks", "cgroup.threads");
     /** Host proc files printed as one seq_file record (single_open); cpuinfo, diskstats, swaps are not. */
     private static final Set<String> PROC_ONE_RECORD = Set.of("meminfo", "stat", "uptime", "loadavg");
+    /** A process's files printed as one record (/proc/PID/stat, status, cgroup; also below task/TID). */
+    private static final Set<String> PID_ONE_RECORD = Set.of("stat", "status", "cgroup");
     /** A kept limit is re-read after this long even without an event (watches of idle directories expire at 60 s). */
     private static final long LIMIT_MAX_AGE = 30_000_000_000L;
 
@@ -97,7 +99,7 @@ public final class OpenFiles extends CgroupFs {
 
     @Override
     public String read(Path p) {
-        if (!keepable(p)) return super.read(p);
+        if (!keepable(p)) return readOnce(p);
         boolean host = p.startsWith(procRoot);
         boolean limit = !host && LIMITS.contains(String.valueOf(p.getFileName()));
         if (!limit && !(host && hostFreshnessNanos > 0)) return readKept(p);
@@ -144,6 +146,22 @@ public final class OpenFiles extends CgroupFs {
         }
     }
 
+    /**
+     * A file that may not be kept (a process's): open, one {@code pread} (a one-record file is
+     * whole in one), close; no fstat and no channel, as {@code Files.readAllBytes} would add.
+     */
+    private String readOnce(Path p) {
+        ReadBuffer rb = ReadBuffer.mine();
+        KeptFd f = KeptFd.open(p.toString(), oneRecord(p), rb.callState, 0);
+        if (f == null) return null;
+        try {
+            reads.increment();
+            return rb.latin1(f.readAll(rb));
+        } finally {
+            f.release();
+        }
+    }
+
     @Override
     public boolean exists(Path p) {
         if (keepable(p) && open.containsKey(p)) return true;
@@ -169,7 +187,10 @@ public final class OpenFiles extends CgroupFs {
     boolean oneRecord(Path p) {
         String name = String.valueOf(p.getFileName());
         if (!p.startsWith(procRoot)) return !CGROUP_LISTS.contains(name);
-        return p.getParent().equals(procRoot) && PROC_ONE_RECORD.contains(name);
+        Path dir = p.getParent();
+        if (dir.equals(procRoot)) return PROC_ONE_RECORD.contains(name);
+        String d = String.valueOf(dir.getFileName());
+        return !d.isEmpty() && Character.isDigit(d.charAt(0)) && PID_ONE_RECORD.contains(name);
     }
 
     /**

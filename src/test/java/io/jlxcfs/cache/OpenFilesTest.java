@@ -45,6 +45,10 @@ class OpenFilesTest {
         assertFalse(files.oneRecord(proc.resolve("cpuinfo")), "one record per CPU");
         assertFalse(files.oneRecord(proc.resolve("diskstats")));
         assertFalse(files.oneRecord(proc.resolve("net/stat")), "only known top-level proc files");
+        assertTrue(files.oneRecord(proc.resolve("42/stat")), "a process's stat, status, cgroup");
+        assertTrue(files.oneRecord(proc.resolve("42/task/43/status")));
+        assertFalse(files.oneRecord(proc.resolve("42/maps")), "many records");
+        assertFalse(files.oneRecord(proc.resolve("42/mountinfo")));
     }
 
     @Test
@@ -73,6 +77,18 @@ class OpenFilesTest {
                 assertEquals(d.substring(0, c), k.substring(0, c), name + " line " + i);
             }
         }
+        files.close();
+    }
+
+    @Test
+    void aProcessFileIsReadWholeAndNotKept() throws Exception {
+        OpenFiles files = new OpenFiles(Path.of("/proc"), 16);
+        String stat = files.read(Path.of("/proc/self/stat"));
+        assertTrue(stat.endsWith("\n") && stat.contains(") "), stat);
+        String status = files.read(Path.of("/proc/" + ProcessHandle.current().pid() + "/status"));
+        assertTrue(status.contains("\nNSpid:") && status.endsWith("\n"), "whole: " + status);
+        assertEquals(0, files.held(), "a process's files are never kept (pids get reused)");
+        assertNull(files.read(Path.of("/proc/999999999/stat")));
         files.close();
     }
 
