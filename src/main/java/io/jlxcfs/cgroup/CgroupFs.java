@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -31,7 +30,9 @@ public class CgroupFs {
     public Map<String, Long> keyValues(Path p) {
         String s = read(p);
         if (s == null) return null;
-        Map<String, Long> m = new HashMap<>(64);
+        int lines = 1;
+        for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) lines++;
+        Counters m = new Counters(lines);
         // one pass over the text: no line strings, digits parsed in place
         int n = s.length();
         for (int at = 0; at < n; ) {
@@ -40,10 +41,10 @@ public class CgroupFs {
             int sp = s.indexOf(' ', at);
             if (sp > at && sp < eol) {
                 long v = digits(s, sp + 1, eol);
-                if (v >= 0) m.put(Keys.of(s, at, sp), v);
+                if (v >= 0) m.add(Keys.of(s, at, sp), v);
                 else if (v == -2) { // not plain digits: the general rules (trim, huge values)
                     Long big = Values.counter(s.substring(sp + 1, eol));
-                    if (big != null) m.put(Keys.of(s, at, sp), big);
+                    if (big != null) m.add(Keys.of(s, at, sp), big);
                 }
             }
             at = eol + 1;

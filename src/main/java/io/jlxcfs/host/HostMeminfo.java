@@ -27,21 +27,18 @@ public final class HostMeminfo {
     private final int[] keyEnd;
     /** Per line: end of the line (its newline or the text's end). */
     private final int[] end;
-    private final long[] kb;
 
-    private HostMeminfo(String text, int size, int[] start, int[] keyEnd, int[] end, long[] kb) {
+    private HostMeminfo(String text, int size, int[] start, int[] keyEnd, int[] end) {
         this.text = text;
         this.size = size;
         this.start = start;
         this.keyEnd = keyEnd;
         this.end = end;
-        this.kb = kb;
     }
 
     public static HostMeminfo parse(String text) {
         int cap = 64;
         int[] start = new int[cap], keyEnd = new int[cap], end = new int[cap];
-        long[] kb = new long[cap];
         int size = 0, n = text.length();
         for (int at = 0; at < n; ) {
             int eol = text.indexOf('\n', at);
@@ -52,19 +49,17 @@ public final class HostMeminfo {
                     start = Arrays.copyOf(start, cap);
                     keyEnd = Arrays.copyOf(keyEnd, cap);
                     end = Arrays.copyOf(end, cap);
-                    kb = Arrays.copyOf(kb, cap);
                 }
                 int colon = text.indexOf(':', at);
                 boolean hasColon = colon >= 0 && colon < eol;
                 start[size] = at;
                 keyEnd[size] = hasColon ? colon : eol;
                 end[size] = eol;
-                kb[size] = hasColon ? firstNumber(text, colon + 1, eol) : -1;
                 size++;
             }
             at = eol + 1;
         }
-        return new HostMeminfo(text, size, start, keyEnd, end, kb);
+        return new HostMeminfo(text, size, start, keyEnd, end);
     }
 
     /** The first whitespace-separated field of text[from, to) as a number, or -1 if it is not one. */
@@ -97,10 +92,19 @@ public final class HostMeminfo {
         sb.append(text, start[i], end[i]).append('\n');
     }
 
+    /** Line {@code i}'s number (parsed when asked: a render needs a handful), or -1. */
+    private long number(int i) {
+        boolean colon = keyEnd[i] < end[i]; // a line without a colon is all key
+        return colon ? firstNumber(text, keyEnd[i] + 1, end[i]) : -1;
+    }
+
     /** The value of {@code key} in kB, or {@code dflt} if the host has no such line. */
     public long kb(String key, long dflt) {
         for (int i = 0; i < size; i++) {
-            if (kb[i] >= 0 && keyIs(i, key)) return kb[i];
+            if (keyIs(i, key)) {
+                long v = number(i);
+                if (v >= 0) return v;
+            }
         }
         return dflt;
     }
@@ -109,7 +113,7 @@ public final class HostMeminfo {
     public List<Line> lines() {
         List<Line> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            out.add(new Line(text.substring(start[i], keyEnd[i]), kb[i], text.substring(start[i], end[i])));
+            out.add(new Line(text.substring(start[i], keyEnd[i]), number(i), text.substring(start[i], end[i])));
         }
         return List.copyOf(out);
     }

@@ -41,4 +41,25 @@ class CgroupFsTest {
         }
         assertEquals("", CgroupFs.Keys.of("abc", 1, 1));
     }
+
+    @Test
+    void countersAreAReadOnlyMapOfTheFile() {
+        Counters c = new Counters(3);
+        c.add(CgroupFs.Keys.of("total_cache", 0, 11), 5);
+        c.add("rss", 7);
+        c.add("rss", 8); // a repeated key: the last value
+        assertEquals(2, c.size());
+        assertEquals(5L, c.get("total_cache"), "found by equality, not only by identity");
+        assertEquals(8L, c.get("rss"));
+        assertNull(c.get("swap"));
+        assertNull(c.get(42));
+        assertEquals(0L, c.getOrDefault("swap", 0L));
+        assertEquals(true, c.containsKey("rss"));
+        assertEquals(Map.of("total_cache", 5L, "rss", 8L), c);
+        assertEquals(c, Map.of("total_cache", 5L, "rss", 8L));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> c.put("x", 1L));
+        Counters many = new Counters(100);
+        for (int i = 0; i < 100; i++) many.add("k" + i, i);
+        for (int i = 0; i < 100; i++) assertEquals((long) i, many.get("k" + i));
+    }
 }
