@@ -136,19 +136,13 @@ public final class OpenFiles extends CgroupFs {
             }
         }
         // the cap keeps closing it (more hot files than descriptors): read it once, unkept
-        KeptFd once = KeptFd.open(p.toString(), oneRecord(p), rb.callState, System.nanoTime());
-        if (once == null) return null;
-        try {
-            reads.increment();
-            return rb.latin1(once.readAll(rb));
-        } finally {
-            once.release();
-        }
+        return readOnce(p);
     }
 
     /**
-     * A file that may not be kept (a process's): open, one {@code pread} (a one-record file is
-     * whole in one), close; no fstat and no channel, as {@code Files.readAllBytes} would add.
+     * A file read without keeping it (a process's, or one the cap keeps closing): open, one
+     * {@code pread} (a one-record file is whole in one), close; no fstat and no channel, as
+     * {@code Files.readAllBytes} would add.
      */
     private String readOnce(Path p) {
         ReadBuffer rb = ReadBuffer.mine();
