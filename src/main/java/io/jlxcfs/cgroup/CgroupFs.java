@@ -3,6 +3,7 @@ package io.jlxcfs.cgroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -24,6 +25,19 @@ public class CgroupFs {
 
     public boolean exists(Path p) {
         return Files.exists(p);
+    }
+
+    /**
+     * Whether {@code dir} has no subdirectory, by its link count alone (2 + its subdirectories on
+     * kernfs, ext4, tmpfs): one stat instead of listing and stat-ing every control file. False
+     * when unsure: some file systems (btrfs, overlay) say 1.
+     */
+    public static boolean isLeaf(Path dir) {
+        try {
+            return Files.getAttribute(dir, "unix:nlink", LinkOption.NOFOLLOW_LINKS) instanceof Integer n && n == 2;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** "key value" lines (memory.stat, cpu.stat) as a map; null if the file cannot be read. */

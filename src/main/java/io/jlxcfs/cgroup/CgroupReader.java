@@ -223,17 +223,8 @@ public final class CgroupReader {
         if (d == null || !fs.exists(d)) return null;
         String file = h.isV2() ? "cgroup.threads" : "tasks";
         List<Integer> tids = new ArrayList<>();
-        // a kernfs directory links 2 + its subdirectories: a leaf cgroup (most containers) needs
-        // no walk, which would stat each of its dozens of control files
-        boolean leaf;
-        try {
-            // exactly 2: file systems that do not count subdirectories (btrfs, overlay) say 1
-            leaf = Files.getAttribute(d, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS) instanceof Integer n
-                    && n == 2;
-        } catch (IOException | RuntimeException e) {
-            leaf = false;
-        }
-        try (Stream<Path> dirs = leaf ? Stream.of(d) : Files.walk(d)) {
+        // a leaf cgroup (most containers) needs no walk, which would stat each control file
+        try (Stream<Path> dirs = CgroupFs.isLeaf(d) ? Stream.of(d) : Files.walk(d)) {
             for (Path p : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
                 String s = fs.read(p.resolve(file));
                 if (s == null) continue;

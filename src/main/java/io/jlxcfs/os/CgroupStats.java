@@ -19,6 +19,7 @@ import io.jlxcfs.bindings.libc.genlmsghdr;
 import io.jlxcfs.bindings.libc.libc_h;
 import io.jlxcfs.bindings.libc.nlattr;
 import io.jlxcfs.bindings.libc.nlmsghdr;
+import io.jlxcfs.cgroup.CgroupFs;
 
 /**
  * How many of a cgroup's tasks are in each scheduler state, counted by the kernel: the taskstats
@@ -80,14 +81,7 @@ public final class CgroupStats {
     public static Counts subtree(Path dir) {
         Counts own = of(dir);
         if (own == null) return null;
-        // a kernfs directory links 2 + its subdirectories: a leaf cgroup needs no listing
-        Object links;
-        try {
-            links = Files.getAttribute(dir, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        if (links instanceof Integer n && n == 2) return own; // not <= 2: some file systems say 1 for "unknown"
+        if (CgroupFs.isLeaf(dir)) return own; // a leaf cgroup needs no listing
         Counts sum = Counts.ZERO;
         try (Stream<Path> all = Files.walk(dir, MAX_DEPTH)) {
             List<Path> dirs = all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();

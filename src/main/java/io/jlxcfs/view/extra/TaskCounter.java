@@ -1,5 +1,6 @@
 package io.jlxcfs.view.extra;
 
+import io.jlxcfs.cgroup.CgroupFs;
 import io.jlxcfs.cgroup.Fields;
 import io.jlxcfs.host.ProcStatLine;
 import java.io.FileInputStream;
@@ -79,7 +80,7 @@ final class TaskCounter {
         if (tids == null) return null;
         DirTotals t = DirTotals.EMPTY;
         for (int tid : tids) t = t.plus(thread(tid));
-        if (depth < MAX_DEPTH && mayHaveSubdirs(dir)) {
+        if (depth < MAX_DEPTH && !CgroupFs.isLeaf(dir)) {
             for (Path child : children(dir)) {
                 DirTotals c = totals(child, depth + 1);
                 if (c != null) t = t.plus(c);
@@ -117,18 +118,6 @@ final class TaskCounter {
         }
         if (any) out.add(n);
         return out;
-    }
-
-    /**
-     * A directory's link count is 2 + its number of subdirectories (kernfs, ext4, tmpfs): one stat
-     * instead of listing and stat-ing every control file of each leaf cgroup.
-     */
-    private static boolean mayHaveSubdirs(Path dir) {
-        try {
-            return ((Number) Files.getAttribute(dir, "unix:nlink")).intValue() != 2;
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
     }
 
     private static List<Path> children(Path dir) {
