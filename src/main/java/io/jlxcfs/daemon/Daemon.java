@@ -81,6 +81,11 @@ final class Daemon {
         CountDownLatch done = new CountDownLatch(1);
         OpenFiles files = new OpenFiles(o.procRoot, OpenFiles.defaultCap());
         Views views = new Views(vc, files);
+        if (!views.cgroupReader().hierarchies().isV2()) {
+            Log.info(io.jlxcfs.os.CgroupStats.available()
+                    ? "/proc/stat running/blocked: counted by the kernel (taskstats)"
+                    : "/proc/stat running/blocked: counted thread by thread (the kernel's taskstats does not answer)");
+        }
         try (ViewCache cache = new ViewCache(views, files, o.procRoot, o.freshnessMs * 1_000_000L, o.cacheMax, System::nanoTime).start()) {
             SignalHooks.on("USR1", () -> {
                 FuseServer s = self.get();

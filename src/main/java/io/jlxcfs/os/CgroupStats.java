@@ -27,10 +27,11 @@ import io.jlxcfs.cgroup.CgroupFs;
  * descriptor of the cgroup's directory. One request per cgroup instead of one
  * {@code /proc/TID/stat} read per thread: a container running a JVM has hundreds of threads.
  *
- * <p>The kernel answers for cgroup v1 directories only (cgroup2 directories get EINVAL), and only
- * in the initial network namespace (the family is not namespaced): anywhere else {@link #of}
- * answers null and callers count threads themselves. Not privileged. One netlink socket per
- * thread that asks; the reply is queued before the request's {@code write} returns.
+ * <p>The kernel answers for cgroup v1 directories only (cgroup2 directories get EINVAL). Where
+ * the family does not answer at all (a kernel without taskstats, a filter on netlink sockets)
+ * {@link #of} answers null and callers count threads themselves; on kernel 6.18 it answers from
+ * a new network namespace too (`unshare -n`). Not privileged. One netlink socket per thread that
+ * asks; the reply is queued before the request's {@code write} returns.
  */
 public final class CgroupStats {
 
