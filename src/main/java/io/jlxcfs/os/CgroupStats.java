@@ -30,8 +30,8 @@ import io.jlxcfs.cgroup.CgroupFs;
  * <p>The kernel answers for cgroup v1 directories only (cgroup2 directories get EINVAL). Where
  * the family does not answer at all (a kernel without taskstats, a filter on netlink sockets)
  * {@link #of} answers null and callers count threads themselves; on kernel 6.18 it answers from
- * a new network namespace too ({@code unshare -n}). Not privileged. One netlink socket per thread that
- * asks; the reply is queued before the request's {@code write} returns.
+ * a new network namespace too ({@code unshare -n}). Not privileged. One netlink socket per
+ * thread that asks; the reply is queued before the request's {@code write} returns.
  */
 public final class CgroupStats {
 
