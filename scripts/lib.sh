@@ -63,6 +63,10 @@ JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-X
 JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1)
 # glibc's per-thread malloc arenas would otherwise grow with every worker thread
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+# HotSpot suspends threads (JFR's sampler) with SIGUSR2 unless told otherwise; SIGUSR2 is the
+# daemon's passthrough toggle (as in lxcfs), so profiling would flip it hundreds of times a second.
+# SIGRTMIN+6 is free.
+export _JAVA_SR_SIGNUM=${_JAVA_SR_SIGNUM:-40}
 
 # JLXCFS_CDS=1: a class-data-sharing archive made on first use cuts the JVM's start (a restart's
 # stall) from ~1.3 s to ~0.75 s here, for ~15 MiB more (file-backed) RSS.

@@ -95,6 +95,11 @@ final class Daemon {
                 s.keepConnectionOnStop(true);
                 s.stop();
             });
+            if (SignalHooks.vmSuspendsWithUsr2(System.getenv("_JAVA_SR_SIGNUM"))) {
+                Log.warn("this JVM suspends threads with SIGUSR2, the passthrough toggle: a profiler (JFR) "
+                        + "would flip passthrough on and off; start the daemon with _JAVA_SR_SIGNUM=40 "
+                        + "(the launcher and the unit do)");
+            }
             SignalHooks.on("USR2", () -> {
                 views.setPassthrough(!views.isPassthrough());
                 cache.clear();

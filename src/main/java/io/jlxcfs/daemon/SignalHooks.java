@@ -16,6 +16,22 @@ final class SignalHooks {
     private SignalHooks() {
     }
 
+    /**
+     * Whether HotSpot suspends threads with SIGUSR2 in this JVM: it does unless
+     * {@code _JAVA_SR_SIGNUM} names another signal (13-64; anything else falls back to 12,
+     * SIGUSR2). Then JFR's sampler (or any profiler that suspends threads) also runs a Java
+     * SIGUSR2 handler, hundreds of times a second.
+     */
+    static boolean vmSuspendsWithUsr2(String srSignum) {
+        if (srSignum == null) return true;
+        try {
+            int n = Integer.parseInt(srSignum.trim());
+            return n < 13 || n > 64;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
     /** Runs {@code action} on the JDK's signal thread whenever {@code name} ("USR1") arrives. */
     static boolean on(String name, Runnable action) {
         try {

@@ -58,6 +58,8 @@ class ManifestsTest {
         // the daemon runs under jlxcfs supervise, which keeps the connection across daemon crashes
         has(ds, "exec java --enable-native-access=ALL-UNNAMED -jar /opt/jlxcfs/jlxcfs.jar supervise -- \\\\\n\\s+java --enable-native-access=ALL-UNNAMED -jar /opt/jlxcfs/jlxcfs.jar /var/lib/lxcfs");
         has(ds, "- operator: Exists");
+        // SIGUSR2 toggles passthrough: the JVM must suspend threads (JFR) with another signal
+        has(ds, "- name: _JAVA_SR_SIGNUM\\n\\s+value: \"40\"");
         assertFalse(ds.contains("/proc/1/"), "with hostPID, /proc/1 is the host's init");
     }
 

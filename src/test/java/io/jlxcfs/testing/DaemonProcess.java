@@ -74,6 +74,8 @@ public final class DaemonProcess implements AutoCloseable {
         cmd.add(mnt.toString() + ".pid");
         cmd.add(mnt.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // as the launchers do: the JVM's thread-suspend signal off SIGUSR2 (the passthrough toggle)
+        pb.environment().put("_JAVA_SR_SIGNUM", "40");
         pb.environment().putAll(env);
         Process p = pb.start();
         DaemonProcess d = new DaemonProcess(p, mnt, log);
