@@ -72,6 +72,7 @@ class RestartIT {
             sup.waitFor(15, TimeUnit.SECONDS);
             assertFalse(Mounts.isFuseMount(mnt), "supervise left the mount behind:\n" + Files.readString(supLog));
             Files.deleteIfExists(mnt);
+            DaemonProcess.deleteLeftovers(mnt);
             Files.deleteIfExists(supLog);
             Files.deleteIfExists(readLog);
         }
@@ -152,6 +153,7 @@ class RestartIT {
             sim.waitFor(15, TimeUnit.SECONDS);
             if (Mounts.isFuseMount(mnt)) Exec.run("umount", "-l", mnt.toString());
             Files.deleteIfExists(mnt);
+            DaemonProcess.deleteLeftovers(mnt);
             Files.deleteIfExists(simLog);
             Files.deleteIfExists(readLog);
         }

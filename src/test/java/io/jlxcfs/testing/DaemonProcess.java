@@ -140,8 +140,23 @@ public final class DaemonProcess implements AutoCloseable {
         if (Mounts.isFuseMount(mountpoint)) {
             new ProcessBuilder("umount", "-l", mountpoint.toString()).inheritIO().start().waitFor();
         }
-        Files.deleteIfExists(Path.of(mountpoint + ".pid"));
         Files.deleteIfExists(mountpoint);
+        deleteLeftovers(mountpoint);
         Files.deleteIfExists(log);
+    }
+
+    /**
+     * What a daemon on {@code mnt} leaves beside it when it is killed: the pidfile, the stats
+     * file, and a supervisor's runtime directory ({@code mnt.run}).
+     */
+    public static void deleteLeftovers(Path mnt) throws IOException {
+        Files.deleteIfExists(Path.of(mnt + ".pid"));
+        Files.deleteIfExists(Path.of(mnt + ".pid.stats.json"));
+        Path run = Path.of(mnt + ".run");
+        if (Files.isDirectory(run)) {
+            try (var walk = Files.walk(run)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 }
