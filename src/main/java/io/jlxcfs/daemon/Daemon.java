@@ -114,7 +114,8 @@ final class Daemon {
                     },
                     () -> {
                         SdNotify.notify("READY=1\nSTATUS=serving " + mnt + "\nMAINPID=" + ProcessHandle.current().pid());
-                        Log.info("serving %s", mnt);
+                        // the version: after an upgrade (reload, restart) the journal says which jar serves
+                        Log.info("serving %s (version %s)", mnt, DaemonCommand.Version.version());
                     });
             try (FuseServer server = new FuseServer(fc, tree, cache, new Handles(), hooks)) {
                 self.set(server);

@@ -115,8 +115,13 @@ public final class DaemonCommand implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"jlxcfs " + version()};
+        }
+
+        /** The jar's version (its manifest's), or "dev" when run from classes. */
+        static String version() {
             String v = DaemonCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"jlxcfs " + (v == null ? "dev" : v)};
+            return v == null ? "dev" : v;
         }
     }
 }

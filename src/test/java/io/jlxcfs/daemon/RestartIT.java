@@ -101,6 +101,85 @@ class RestartIT {
         }
     }
 
+    /**
+     * An upgrade as a package manager does it: the jar is replaced on disk (a new file renamed over
+     * the old one), then {@code systemctl reload}. The same pid now runs the new jar, and no read
+     * failed. The new jar differs in its manifest's version, which the daemon logs when it serves.
+     */
+    @Test
+    void reloadAfterTheJarIsReplacedRunsTheNewJar() throws Exception {
+        Path dir = Files.createTempDirectory("jlxcfs-upgrade-");
+        Path jar = dir.resolve("jlxcfs.jar");
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path log = dir.resolve("daemon.log");
+        Path readLog = dir.resolve("reader.log");
+        Files.copy(DaemonProcess.JAR, jar);
+        List<String> cmd = new ArrayList<>(DaemonProcess.javaCommand());
+        cmd.set(cmd.indexOf(DaemonProcess.JAR.toString()), jar.toString());
+        cmd.addAll(List.of("--pidfile", dir.resolve("pid").toString(), mnt.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("_JAVA_SR_SIGNUM", "40");
+        Process d = pb.start();
+        try {
+            waitMounted(mnt);
+            String oldVersion;
+            try (var j = new java.util.jar.JarFile(jar.toFile())) {
+                oldVersion = j.getManifest().getMainAttributes().getValue("Implementation-Version");
+            }
+            awaitLog(log, "serving " + mnt + " (version " + oldVersion + ")");
+            Process r = reader(mnt, readLog, 120);
+            Thread.sleep(1000);
+
+            Path next = dir.resolve("jlxcfs.jar.new");
+            Files.copy(DaemonProcess.JAR, next);
+
+            try (var zip = java.nio.file.FileSystems.newFileSystem(next)) {
+                Path mf = zip.getPath("META-INF/MANIFEST.MF");
+                String text = Files.readString(mf).replaceAll("(?m)^Implementation-Version: .*$",
+                        "Implementation-Version: 9.9.9-upgrade");
+                assertTrue(text.contains("9.9.9-upgrade"), text);
+                Files.writeString(mf, text);
+            }
+            Files.move(next, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            new ProcessBuilder("kill", "-USR1", Long.toString(d.pid())).start().waitFor();
+            awaitLog(log, "serving " + mnt + " (version 9.9.9-upgrade)");
+
+            assertTrue(r.waitFor(60, TimeUnit.SECONDS), "reader hung");
+            String l = Files.readString(log);
+            assertTrue(d.isAlive(), "the daemon (same pid) must still run:\n" + l);
+            assertReadsSurvived(Files.readAllLines(readLog), 120, l);
+            // the JVM now holds the new jar open, not the replaced (deleted) one
+            boolean holdsDeleted = false;
+            try (var fds = Files.list(Path.of("/proc", Long.toString(d.pid()), "fd"))) {
+                for (Path fd : fds.toList()) {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith(jar.toString()) && target.endsWith("(deleted)")) holdsDeleted = true;
+                    } catch (IOException gone) {
+                        // a descriptor closed while listing
+                    }
+                }
+            }
+            assertFalse(holdsDeleted, "the daemon still runs the replaced jar");
+        } finally {
+            d.destroy();
+            d.waitFor(15, TimeUnit.SECONDS);
+            if (Mounts.isFuseMount(mnt)) Exec.run("umount", "-l", mnt.toString());
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static void awaitLog(Path log, String line) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            if (Files.readString(log).contains(line)) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no \"" + line + "\" in the log:\n" + Files.readString(log));
+    }
+
     static long daemonOf(Process sup) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             var kids = sup.toHandle().children().toList();
