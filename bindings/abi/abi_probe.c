@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/fanotify.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -178,6 +179,11 @@ static void libc_structs(void)
 
     STRUCT(inotify_event);
     FIELD(inotify_event, wd); FIELD(inotify_event, mask); FIELD(inotify_event, cookie); FIELD(inotify_event, len);
+
+    STRUCT(fanotify_event_metadata);
+    FIELD(fanotify_event_metadata, event_len); FIELD(fanotify_event_metadata, vers);
+    FIELD(fanotify_event_metadata, reserved); FIELD(fanotify_event_metadata, metadata_len);
+    FIELD(fanotify_event_metadata, mask); FIELD(fanotify_event_metadata, fd); FIELD(fanotify_event_metadata, pid);
 
     STRUCT(sockaddr_un);
     FIELD(sockaddr_un, sun_family); FIELD(sockaddr_un, sun_path);

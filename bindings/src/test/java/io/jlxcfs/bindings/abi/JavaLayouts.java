@@ -13,6 +13,7 @@ import io.jlxcfs.bindings.fuse.fuse_out_header;
 import io.jlxcfs.bindings.libc.cgroupstats;
 import io.jlxcfs.bindings.libc.cmsghdr;
 import io.jlxcfs.bindings.libc.epoll_event;
+import io.jlxcfs.bindings.libc.fanotify_event_metadata;
 import io.jlxcfs.bindings.libc.genlmsghdr;
 import io.jlxcfs.bindings.libc.inotify_event;
 import io.jlxcfs.bindings.libc.iovec;
@@ -50,8 +51,8 @@ final class JavaLayouts {
             fuse_lowlevel_ops.class, fuse_file_info.class, fuse_entry_param.class, fuse_ctx.class, io.jlxcfs.bindings.fuse.fuse_buf.class,
             fuse_conn_info.class, fuse_args.class, fuse_custom_io.class, fuse_in_header.class,
             fuse_out_header.class, stat.class, statvfs.class, iovec.class, pollfd.class,
-            epoll_event.class, msghdr.class, cmsghdr.class, inotify_event.class, sockaddr_un.class,
-            timespec.class, nlmsghdr.class, genlmsghdr.class, nlattr.class, cgroupstats.class);
+            epoll_event.class, msghdr.class, cmsghdr.class, inotify_event.class, fanotify_event_metadata.class,
+            sockaddr_un.class, timespec.class, nlmsghdr.class, genlmsghdr.class, nlattr.class, cgroupstats.class);
 
     /** Structs whose Java layout is deliberately the 3.10-3.16 prefix of a struct that grew in 3.17. */
     static final Set<String> PREFIX_STRUCTS = Set.of("fuse_lowlevel_ops", "fuse_file_info", "fuse_conn_info", "fuse_custom_io");
