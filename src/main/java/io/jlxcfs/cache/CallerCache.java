@@ -7,29 +7,56 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import io.jlxcfs.caller.Caller;
 import io.jlxcfs.caller.CallerResolver;
 
 /**
- * pid -> whose view, validated with one small procfs read per render: the caller's
- * {@code /proc/PID/cgroup} is kept open and re-read with pread. The descriptor is tied to the
- * task, so a pid that exited (and may have been reused) fails the read and is resolved afresh; a
- * changed text (the process moved) is resolved afresh too. A caller whose own cgroup decides its
- * view (host pid namespace, or a namespace's init) is thereby fully checked and stays as long as
- * it reads; one whose view is its namespace init's is re-resolved after {@code maxAgeNanos} (the
- * init may move to another cgroup without its children; a live caller proves its init lives).
+ * pid -> whose view. Each resolved caller keeps its {@code /proc/PID/cgroup} open and, where the
+ * kernel gives one, a pidfd that becomes readable when it exits ({@link Changes}). An open is
+ * answered from memory when nothing can have changed: the caller has not exited (its pidfd would
+ * have been seen), no cgroup file was written since it was last checked (a move is such a write;
+ * {@link Changes#moves()}), and the last check is younger than {@code revalidateNanos} (the
+ * freshness window, which bounds what the kernel changes without any write). Otherwise one
+ * {@code pread} of the kept file, compared byte for byte with the text the view was resolved
+ * from, checks it; a descriptor whose task exited fails that read, and a changed text (the
+ * process moved) is resolved afresh.
  *
- * <p>The hit path is one {@code pread} into the thread's {@link ReadBuffer} compared byte for byte
- * with the text the view was resolved from: no lock, no Java string, no NIO channel. Descriptors
- * are reference-counted so that one thread never preads a descriptor another has closed (and the
- * kernel may have reused).
+ * <p>A caller whose own cgroup file decides its view (host pid namespace, or a namespace's init)
+ * is thereby fully checked and stays as long as it reads; one whose view is its namespace init's
+ * is re-resolved after {@code maxAgeNanos} (the init may move to another cgroup without its
+ * children; a live caller proves its init lives).
+ *
+ * <p>No lock, no Java string on the check. Descriptors are reference-counted so that one thread
+ * never preads a descriptor another has closed (and the kernel may have reused).
  */
 final class CallerCache {
 
     /** One resolved caller, with its kept {@code /proc/PID/cgroup} and the text it was resolved from. */
-    private record Known(KeptFd file, byte[] text, Caller caller, long resolvedAt) {
+    private static final class Known {
+        final KeptFd file;
+        final byte[] text;
+        final Caller caller;
+        final long resolvedAt;
+        /** Readable once the caller exits; -1 when the kernel gave none (every open then preads). */
+        final int pidfd;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        /** {@link Changes#moves()} and the time when the caller was last known in place. */
+        volatile long validMoves;
+        volatile long validatedAt;
+
+        Known(KeptFd file, byte[] text, Caller caller, long resolvedAt, int pidfd, long moves) {
+            this.file = file;
+            this.text = text;
+            this.caller = caller;
+            this.resolvedAt = resolvedAt;
+            this.pidfd = pidfd;
+            this.validMoves = moves;
+            this.validatedAt = resolvedAt;
+        }
 
         /**
          * Whether the caller's own cgroup file decides its view (a host-namespace caller, or a
@@ -50,64 +77,108 @@ final class CallerCache {
                 file.release();
             }
         }
+
+        /** Releases the descriptors, once. */
+        void close(Changes changes) {
+            if (closed.compareAndSet(false, true)) {
+                file.release();
+                changes.unwatchExit(pidfd);
+            }
+        }
     }
 
     private final CallerResolver resolver;
     private final Path procRoot;
     private final int maxEntries;
     private final long maxAgeNanos;
+    private final long revalidateNanos;
+    private final Changes changes;
     static final long UNUSED_NANOS = 10_000_000_000L;
     private final LongSupplier clock;
     private final Map<Integer, Known> entries = new ConcurrentHashMap<>(256);
+    /** Opens answered without reading anything, and opens that read the caller's cgroup file. */
+    final LongAdder proven = new LongAdder(), checked = new LongAdder();
 
-    CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long maxAgeNanos, LongSupplier clock) {
+    CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long maxAgeNanos, long revalidateNanos,
+                Changes changes, LongSupplier clock) {
         this.resolver = resolver;
         this.procRoot = procRoot;
         this.maxEntries = maxEntries;
         this.maxAgeNanos = maxAgeNanos;
+        this.revalidateNanos = revalidateNanos;
+        this.changes = changes;
         this.clock = clock;
     }
 
-    /** The caller's view, or null (pid 0, gone, unresolvable: the host file). */
+    /**
+     * The caller's view, or null (pid 0, gone, unresolvable: the host file). {@link Changes#poll()}
+     * must have run first in this request.
+     */
     Caller resolve(int pid) {
         if (pid <= 0) return null;
         ReadBuffer rb = ReadBuffer.mine();
         Known e = entries.get(pid);
         if (e != null) {
             long now = clock.getAsLong();
-            if (e.matches(rb) && (e.selfValidated() || now - e.resolvedAt() < maxAgeNanos)) {
-                e.file().lastUse = now;
-                return e.caller();
+            if (e.selfValidated() || now - e.resolvedAt < maxAgeNanos) {
+                long moves = changes.moves();
+                if (e.pidfd >= 0 && e.validMoves == moves && now - e.validatedAt < revalidateNanos) {
+                    e.file.lastUse = now;
+                    proven.increment();
+                    return e.caller;
+                }
+                checked.increment();
+                if (e.matches(rb)) {
+                    e.validMoves = moves;
+                    e.validatedAt = now;
+                    e.file.lastUse = now;
+                    return e.caller;
+                }
             }
             forget(pid, e);
         }
+        // read before the cgroup file: a move after the read advances past it
+        long moves = changes.moves();
+        // before the cgroup file too: if the pid changed hands in between, the pidfd's task has
+        // exited, its pidfd is readable, and the next poll drops the entry
+        int pidfd = changes.watchExit(pid);
         // /proc/PID/cgroup is one record (single_open): one pread reads it whole
         KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), true, rb.callState, clock.getAsLong());
-        if (f == null) return resolver.resolve(pid); // gone: the resolver logs and answers null
+        if (f == null) {
+            changes.unwatchExit(pidfd);
+            return resolver.resolve(pid); // gone: the resolver logs and answers null
+        }
         MemorySegment read = f.readAll(rb);
         // copied before resolving: the resolver reads other files through this thread's buffer
         byte[] text = read == null ? null : read.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         Caller c = text == null || text.length == 0 ? null : resolver.resolve(pid);
         if (c == null) {
             f.release();
+            changes.unwatchExit(pidfd);
             return null;
         }
-        Known k = new Known(f, text, c, clock.getAsLong());
+        Known k = new Known(f, text, c, clock.getAsLong(), pidfd, moves);
         Known prev = entries.put(pid, k);
-        if (prev != null) prev.file().release();
+        if (prev != null) prev.close(changes);
         if (entries.size() > maxEntries) trim();
         return c;
     }
 
+    /** {@code pid}'s pidfd became readable: it exited, and its entry goes (the pid may be reused). */
+    void exited(int pid) {
+        Known e = entries.get(pid);
+        if (e != null) forget(pid, e);
+    }
+
     private void forget(int pid, Known e) {
-        if (entries.remove(pid, e)) e.file().release();
+        if (entries.remove(pid, e)) e.close(changes);
     }
 
     /** Over the cap: drops the oldest quarter. */
     private synchronized void trim() {
         if (entries.size() <= maxEntries) return;
         List<Map.Entry<Integer, Known>> all = new ArrayList<>(entries.entrySet());
-        all.sort(Comparator.comparingLong(x -> x.getValue().resolvedAt()));
+        all.sort(Comparator.comparingLong(x -> x.getValue().resolvedAt));
         for (int i = 0; i < all.size() / 4 + 1; i++) forget(all.get(i).getKey(), all.get(i).getValue());
     }
 
@@ -119,13 +190,20 @@ final class CallerCache {
         long now = clock.getAsLong();
         for (Map.Entry<Integer, Known> x : entries.entrySet()) {
             Known k = x.getValue();
-            boolean aged = !k.selfValidated() && now - k.resolvedAt() >= maxAgeNanos;
-            if (aged || now - k.file().lastUse >= UNUSED_NANOS) forget(x.getKey(), k);
+            boolean aged = !k.selfValidated() && now - k.resolvedAt >= maxAgeNanos;
+            if (aged || now - k.file.lastUse >= UNUSED_NANOS) forget(x.getKey(), k);
         }
     }
 
     int size() {
         return entries.size();
+    }
+
+    /** Descriptors held: each caller's cgroup file, and its pidfd where it has one. */
+    int fds() {
+        int n = 0;
+        for (Known k : entries.values()) n += k.pidfd >= 0 ? 2 : 1;
+        return n;
     }
 
     void clear() {

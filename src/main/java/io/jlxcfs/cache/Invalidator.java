@@ -64,6 +64,11 @@ final class Invalidator implements AutoCloseable {
         this.scratch = ThreadLocal.withInitial(Scratch::new);
     }
 
+    /** The inotify descriptor (for an epoll set), or -1. */
+    int fd() {
+        return fd;
+    }
+
     long epoch() {
         return epoch.get();
     }

@@ -50,14 +50,20 @@ public final class ViewCache implements Renderer {
     private static final long REWALK_NANOS = 5_000_000_000L;
 
     /** Counters for operators ({@code jlxcfs stats}). */
+    /**
+     * @param callersProven opens whose caller was known in place without reading anything
+     * @param callerReads   opens that re-read the caller's {@code /proc/PID/cgroup}
+     * @param cgroupWrites  writes to cgroup files seen (fanotify; each makes callers re-check once)
+     */
     public record Stats(long hits, long misses, long invalidations, long evictions, long bytes, int entries,
-                        int fdsHeld, int callers, int watches) {
+                        int fdsHeld, int callers, int watches, long callersProven, long callerReads, long cgroupWrites) {
     }
 
     private final Views views;
     private final OpenFiles files;
     private final CallerCache callers;
     private final Invalidator invalidator;
+    private final Changes changes;
     private final long freshnessNanos;
     private final long maxBytes;
     private final LongSupplier clock;
@@ -77,13 +83,21 @@ public final class ViewCache implements Renderer {
      * @param clock          nanoTime
      */
     public ViewCache(Views views, OpenFiles files, Path procRoot, long freshnessNanos, long maxBytes, LongSupplier clock) {
+        this(views, files, procRoot, freshnessNanos, maxBytes, clock, Changes.cgroupMounts(procRoot.resolve("self/mountinfo")));
+    }
+
+    /** @param cgroupMounts the cgroup filesystems whose writes prove callers in place (none: read per open) */
+    ViewCache(Views views, OpenFiles files, Path procRoot, long freshnessNanos, long maxBytes, LongSupplier clock,
+              List<Path> cgroupMounts) {
         this.views = views;
         this.files = files;
         this.freshnessNanos = freshnessNanos;
         this.maxBytes = maxBytes;
         this.clock = clock;
-        this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, 1_000_000_000L, clock);
         this.invalidator = new Invalidator(files::forget, 16384);
+        this.changes = new Changes(invalidator, cgroupMounts, this::exited);
+        this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, 1_000_000_000L, freshnessNanos,
+                changes, clock);
         files.memoize(invalidator::epoch, invalidator::watched, freshnessNanos);
         this.keepNanos = Math.max(1_000_000_000L, 10 * freshnessNanos);
         this.maintenance = Thread.ofPlatform().daemon().name("jlxcfs-cache").unstarted(() -> {
@@ -119,7 +133,7 @@ public final class ViewCache implements Renderer {
     @Override
     public Snapshot snapshot(VirtualFile file, int pid) {
         if (!views.virtualising()) return Snapshot.of(views.render(file, pid));
-        invalidator.drain();
+        changes.poll();
         Caller c = callers.resolve(pid);
         Key key = c == null ? new Key(file, null, -1, -1)
                 : new Key(file, c.cgroups(), c.sharedNs() ? 0 : c.viewPid(), c.sharedNs() ? 0 : c.startTime());
@@ -150,6 +164,11 @@ public final class ViewCache implements Renderer {
         return buf;
     }
 
+    /** A caller's pidfd became readable (see {@link Changes}). */
+    private void exited(int pid) {
+        callers.exited(pid);
+    }
+
     private void drop(Entry e) {
         bytes.addAndGet(-e.buffer().size());
         e.buffer().release();
@@ -161,7 +180,7 @@ public final class ViewCache implements Renderer {
      * nobody read for a while. Keeps memory flat however many cgroups come and go.
      */
     void maintain() {
-        invalidator.drain();
+        changes.poll();
         long now = clock.getAsLong();
         long epoch = invalidator.epoch();
         for (Map.Entry<Key, Entry> x : entries.entrySet()) {
@@ -209,7 +228,8 @@ public final class ViewCache implements Renderer {
 
     public Stats stats() {
         return new Stats(hits.sum(), misses.sum(), invalidator.invalidations(), evictions.sum(), bytes.get(),
-                entries.size(), files.held() + callers.size(), callers.size(), invalidator.watches());
+                entries.size(), files.held() + callers.fds(), callers.size(), invalidator.watches(),
+                callers.proven.sum(), callers.checked.sum(), changes.moveEvents());
     }
 
     /** Forgets everything (reload, passthrough toggles). */
@@ -227,8 +247,9 @@ public final class ViewCache implements Renderer {
     public void close() {
         try {
             maintenance.interrupt();
-            invalidator.close();
             callers.clear();
+            changes.close();
+            invalidator.close();
             files.close();
             views.close();
         } catch (RuntimeException e) {

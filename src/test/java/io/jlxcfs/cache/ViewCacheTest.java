@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import io.jlxcfs.testing.TestCgroup;
 
 import io.jlxcfs.view.ViewConfig;
 import io.jlxcfs.view.Views;
@@ -29,10 +33,100 @@ class ViewCacheTest {
             ViewCache.Stats s = cache.stats();
             assertEquals(1, s.misses(), s.toString());
             assertEquals(3, s.hits(), s.toString());
-            assertEquals(reads, files.reads.sum(),
-                    "hits read no file through the cache's files (the caller check preads its kept descriptor)");
+            assertEquals(reads, files.reads.sum(), "hits read no file through the cache's files");
             assertEquals(1, s.callers(), s.toString());
             assertTrue(s.fdsHeld() > 0, s.toString());
+            if (root()) {
+                // fanotify on the cgroup filesystems and a pidfd prove the caller in place
+                assertEquals(3, s.callersProven(), s.toString());
+                assertEquals(0, s.callerReads(), s.toString());
+            }
+        }
+    }
+
+    static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    static ViewCache cache(Views views, OpenFiles files, List<Path> cgroupMounts) {
+        return new ViewCache(views, files, Path.of("/proc"), 60_000_000_000L, 64L << 20, System::nanoTime, cgroupMounts);
+    }
+
+    /** Without the move proof (no fanotify: not root, or none of it here) every open reads the caller's cgroup file. */
+    @Test
+    void withoutFanotifyEveryOpenRereadsTheCallersCgroupFile() {
+        ViewConfig config = ViewConfig.defaults();
+        OpenFiles files = new OpenFiles(config.procRoot(), 4096);
+        int pid = (int) ProcessHandle.current().pid();
+        try (ViewCache cache = cache(new Views(config, files), files, List.of())) {
+            for (int i = 0; i < 4; i++) cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            ViewCache.Stats s = cache.stats();
+            assertEquals(3, s.hits(), s.toString());
+            assertEquals(0, s.callersProven(), s.toString());
+            assertEquals(3, s.callerReads(), s.toString());
+        }
+    }
+
+    /** A caller that exits is dropped as soon as its pidfd says so: its pid may be handed out again. */
+    @Test
+    @EnabledIf("root")
+    void aCallerThatExitsIsDroppedAtTheNextOpen() throws Exception {
+        ViewConfig config = ViewConfig.defaults();
+        OpenFiles files = new OpenFiles(config.procRoot(), 4096);
+        int self = (int) ProcessHandle.current().pid();
+        try (ViewCache cache = new ViewCache(new Views(config, files), files, Path.of("/proc"), 60_000_000_000L,
+                64L << 20, System::nanoTime)) {
+            Process child = new ProcessBuilder("sleep", "60").start();
+            try {
+                cache.snapshot(VirtualFile.PROC_MEMINFO, (int) child.pid()).release();
+                cache.snapshot(VirtualFile.PROC_MEMINFO, self).release();
+                assertEquals(2, cache.stats().callers(), cache.stats().toString());
+            } finally {
+                child.destroy();
+                child.waitFor();
+            }
+            // the next open (anyone's) sees the pidfd and forgets the child, descriptors and all
+            cache.snapshot(VirtualFile.PROC_MEMINFO, self).release();
+            ViewCache.Stats s = cache.stats();
+            assertEquals(1, s.callers(), s.toString());
+        }
+    }
+
+    /**
+     * A caller moved to another cgroup (a write to that cgroup's tasks file) is checked again at
+     * its next open and gets the new cgroup's view, however long its freshness window.
+     */
+    @Test
+    @EnabledIf("io.jlxcfs.testing.TestCgroup#v1MemoryAvailable")
+    void aCallerMovedByACgroupWriteGetsItsNewViewAtTheNextOpen() throws Exception {
+        ViewConfig config = ViewConfig.defaults();
+        OpenFiles files = new OpenFiles(config.procRoot(), 4096);
+        try (ViewCache cache = new ViewCache(new Views(config, files), files, Path.of("/proc"), 60_000_000_000L,
+                64L << 20, System::nanoTime);
+             TestCgroup a = TestCgroup.memory("vc-move-a", 40L << 20);
+             TestCgroup b = TestCgroup.memory("vc-move-b", 80L << 20)) {
+            var seen = new java.util.concurrent.atomic.AtomicReference<Object>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    int tid = (int) TestCgroup.currentTid();
+                    a.addTask(tid);
+                    String first = new String(cache.render(VirtualFile.PROC_MEMINFO, tid));
+                    String again = new String(cache.render(VirtualFile.PROC_MEMINFO, tid));
+                    b.addTask(tid);
+                    String moved = new String(cache.render(VirtualFile.PROC_MEMINFO, tid));
+                    seen.set(new String[] {first, again, moved});
+                } catch (Throwable e) {
+                    seen.set(e);
+                }
+            });
+            t.join();
+            if (seen.get() instanceof Throwable e) throw new AssertionError(e);
+            String[] r = (String[]) seen.get();
+            assertTrue(r[0].startsWith("MemTotal:          40960 kB"), r[0]);
+            assertEquals(r[0], r[1]);
+            assertTrue(r[2].startsWith("MemTotal:          81920 kB"), r[2]);
+            ViewCache.Stats s = cache.stats();
+            if (root()) assertTrue(s.cgroupWrites() >= 1 && s.callersProven() >= 1, s.toString());
         }
     }
 }
