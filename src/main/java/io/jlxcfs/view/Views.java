@@ -62,7 +62,7 @@ public final class Views implements Renderer {
         this.cgroups = new CgroupReader(h, fs);
         this.proc = new ProcReader(config.procRoot(), fs);
         this.callers = new CallerResolver(proc);
-        this.extra = new ExtraViews(config.procRoot(), config.loadavg());
+        this.extra = new ExtraViews(config.procRoot(), config.loadavg(), fs);
     }
 
     /** SIGUSR2: serve every file from the host (true) or virtualise again (false). */

@@ -1,13 +1,12 @@
 package io.jlxcfs.view.extra;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
+import io.jlxcfs.cgroup.CgroupFs;
 import io.jlxcfs.daemon.Log;
 
 /**
@@ -27,14 +26,26 @@ public final class ExtraViews implements AutoCloseable {
 
     private final Path procRoot;
     private final LoadSampler sampler;   // null without -l
+    /** How files are read: the daemon's kept descriptors (one pread each), or plain reads. */
+    private final CgroupFs fs;
 
     public ExtraViews(Path procRoot, boolean loadavgEnabled) {
-        this(procRoot, loadavgEnabled, DEFAULT_INTERVAL, DEFAULT_IDLE);
+        this(procRoot, loadavgEnabled, new CgroupFs());
+    }
+
+    /** Reading through {@code fs} (the daemon passes its kept descriptors). */
+    public ExtraViews(Path procRoot, boolean loadavgEnabled, CgroupFs fs) {
+        this(procRoot, loadavgEnabled, DEFAULT_INTERVAL, DEFAULT_IDLE, fs);
     }
 
     /** With a sampling interval and idle timeout of choice (tests use short ones). */
     public ExtraViews(Path procRoot, boolean loadavgEnabled, Duration interval, Duration idle) {
+        this(procRoot, loadavgEnabled, interval, idle, new CgroupFs());
+    }
+
+    private ExtraViews(Path procRoot, boolean loadavgEnabled, Duration interval, Duration idle, CgroupFs fs) {
         this.procRoot = procRoot;
+        this.fs = fs;
         this.sampler = loadavgEnabled ? new LoadSampler(procRoot, interval, idle) : null;
     }
 
@@ -158,18 +169,18 @@ public final class ExtraViews implements AutoCloseable {
 
     private byte[] host(String name) {
         Path p = procRoot.resolve(name);
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException | RuntimeException e) {
-            Log.once(Log.WARNING, "host-read:/proc/" + name, "cannot read %s: %s", p, e.getMessage());
+        String s = readString(p);
+        if (s == null) {
+            Log.once(Log.WARNING, "host-read:/proc/" + name, "cannot read %s", p);
             return new byte[0];
         }
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static String readString(Path p) {
+    private String readString(Path p) {
         try {
-            return new String(Files.readAllBytes(p), StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
+            return fs.read(p);
+        } catch (RuntimeException e) {
             return null;
         }
     }
