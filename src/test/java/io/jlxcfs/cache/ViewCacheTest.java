@@ -21,11 +21,9 @@ class ViewCacheTest {
 
     @Test
     void aKnownCallerIsCheckedWithItsKeptFileAloneAndAHitReadsNothingElse() {
-        ViewConfig config = ViewConfig.defaults();
-        OpenFiles files = new OpenFiles(config.procRoot(), 4096);
-        Views views = new Views(config, files);
+        OpenFiles files = files();
         int pid = (int) ProcessHandle.current().pid();
-        try (ViewCache cache = new ViewCache(views, files, Path.of("/proc"), 60_000_000_000L, 64L << 20, System::nanoTime)) {
+        try (ViewCache cache = cache(files)) {
             Snapshot first = cache.snapshot(VirtualFile.PROC_MEMINFO, pid);
             first.release();
             long reads = files.reads.sum();
@@ -48,17 +46,25 @@ class ViewCacheTest {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    static ViewCache cache(Views views, OpenFiles files, List<Path> cgroupMounts) {
-        return new ViewCache(views, files, Path.of("/proc"), 60_000_000_000L, 64L << 20, System::nanoTime, cgroupMounts);
+    static OpenFiles files() {
+        return new OpenFiles(ViewConfig.defaults().procRoot(), 4096);
+    }
+
+    /** As the daemon builds it, with a 60 s window: anything fresh must come from the events. */
+    static ViewCache cache(OpenFiles files) {
+        return cache(files, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")));
+    }
+
+    static ViewCache cache(OpenFiles files, List<Path> cgroupMounts) {
+        return new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), 60_000_000_000L,
+                64L << 20, System::nanoTime, cgroupMounts);
     }
 
     /** Without the move proof (no fanotify: not root, or none of it here) every open reads the caller's cgroup file. */
     @Test
     void withoutFanotifyEveryOpenRereadsTheCallersCgroupFile() {
-        ViewConfig config = ViewConfig.defaults();
-        OpenFiles files = new OpenFiles(config.procRoot(), 4096);
         int pid = (int) ProcessHandle.current().pid();
-        try (ViewCache cache = cache(new Views(config, files), files, List.of())) {
+        try (ViewCache cache = cache(files(), List.of())) {
             for (int i = 0; i < 4; i++) cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
             ViewCache.Stats s = cache.stats();
             assertEquals(3, s.hits(), s.toString());
@@ -71,11 +77,8 @@ class ViewCacheTest {
     @Test
     @EnabledIf("root")
     void aCallerThatExitsIsDroppedAtTheNextOpen() throws Exception {
-        ViewConfig config = ViewConfig.defaults();
-        OpenFiles files = new OpenFiles(config.procRoot(), 4096);
         int self = (int) ProcessHandle.current().pid();
-        try (ViewCache cache = new ViewCache(new Views(config, files), files, Path.of("/proc"), 60_000_000_000L,
-                64L << 20, System::nanoTime)) {
+        try (ViewCache cache = cache(files())) {
             Process child = new ProcessBuilder("sleep", "60").start();
             try {
                 cache.snapshot(VirtualFile.PROC_MEMINFO, (int) child.pid()).release();
@@ -99,10 +102,7 @@ class ViewCacheTest {
     @Test
     @EnabledIf("io.jlxcfs.testing.TestCgroup#v1MemoryAvailable")
     void aCallerMovedByACgroupWriteGetsItsNewViewAtTheNextOpen() throws Exception {
-        ViewConfig config = ViewConfig.defaults();
-        OpenFiles files = new OpenFiles(config.procRoot(), 4096);
-        try (ViewCache cache = new ViewCache(new Views(config, files), files, Path.of("/proc"), 60_000_000_000L,
-                64L << 20, System::nanoTime);
+        try (ViewCache cache = cache(files());
              TestCgroup a = TestCgroup.memory("vc-move-a", 40L << 20);
              TestCgroup b = TestCgroup.memory("vc-move-b", 80L << 20)) {
             var seen = new java.util.concurrent.atomic.AtomicReference<Object>();

@@ -165,9 +165,7 @@ class RestartIT {
             d.destroy();
             d.waitFor(15, TimeUnit.SECONDS);
             if (Mounts.isFuseMount(mnt)) Exec.run("umount", "-l", mnt.toString());
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            DaemonProcess.deleteTree(dir);
         }
     }
 

@@ -152,11 +152,14 @@ public final class DaemonProcess implements AutoCloseable {
     public static void deleteLeftovers(Path mnt) throws IOException {
         Files.deleteIfExists(Path.of(mnt + ".pid"));
         Files.deleteIfExists(Path.of(mnt + ".pid.stats.json"));
-        Path run = Path.of(mnt + ".run");
-        if (Files.isDirectory(run)) {
-            try (var walk = Files.walk(run)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+        deleteTree(Path.of(mnt + ".run"));
+    }
+
+    /** Removes {@code dir} and everything below it, if it exists. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }
