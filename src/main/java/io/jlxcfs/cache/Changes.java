@@ -47,7 +47,7 @@ final class Changes implements AutoCloseable {
     private static final int O_RDONLY_CLOEXEC = 0x80000, AT_FDCWD = -100;
     /** PIDFD_THREAD (Linux 6.9): a pidfd for one thread, readable when that thread exits. */
     private static final int PIDFD_THREAD = 0x80;
-    private static final int EINVAL = 22;
+    private static final int EINVAL = 22, EINTR = 4;
 
     private static final long KIND_INOTIFY = 1L << 32, KIND_FANOTIFY = 2L << 32, KIND_PID = 3L << 32;
     private static final int MAX_EVENTS = 64;
@@ -185,6 +185,8 @@ final class Changes implements AutoCloseable {
         Scratch s = scratch.get();
         while (true) {
             int n = libc_h.epoll_wait(s.cs, epfd, s.events, MAX_EVENTS, 0);
+            // a zero timeout never sleeps, so EINTR is not expected; if it comes, pending events may too
+            if (n < 0 && libc_h.errno(s.cs) == EINTR) continue;
             if (n <= 0) break;
             applying.incrementAndGet();
             try {
