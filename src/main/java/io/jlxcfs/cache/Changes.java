@@ -87,8 +87,11 @@ final class Changes implements AutoCloseable {
             ep = libc_h.epoll_create1(cs, EPOLL_CLOEXEC);
             if (ep < 0) {
                 Log.warn("epoll_create1 failed (errno %d): every open re-reads the caller's cgroup file", libc_h.errno(cs));
+            } else if (invalidator.fd() >= 0 && !add(ep, invalidator.fd(), KIND_INOTIFY, cs)) {
+                // limit events must never wait on a set that cannot see them: drain inotify directly
+                libc_h.close(cs, ep);
+                ep = -1;
             } else {
-                if (invalidator.fd() >= 0) add(ep, invalidator.fd(), KIND_INOTIFY, cs);
                 if (!cgroupMounts.isEmpty()) {
                     fan = libc_h.fanotify_init(cs, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY_CLOEXEC);
                     if (fan < 0) {
