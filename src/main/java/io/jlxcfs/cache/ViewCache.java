@@ -49,8 +49,9 @@ public final class ViewCache implements Renderer {
      */
     private static final long REWALK_NANOS = 5_000_000_000L;
 
-    /** Counters for operators ({@code jlxcfs stats}). */
     /**
+     * Counters for operators ({@code jlxcfs stats}).
+     *
      * @param callersProven opens whose caller was known in place without reading anything
      * @param callerReads   opens that re-read the caller's {@code /proc/PID/cgroup}
      * @param cgroupWrites  writes to cgroup files seen (fanotify; each makes callers re-check once)
