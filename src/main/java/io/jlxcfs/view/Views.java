@@ -295,11 +295,6 @@ public final class Views implements Renderer {
         String hp = file.hostPath();
         Path p = hp.startsWith("/proc/") ? config.procRoot().resolve(hp.substring(6))
                 : config.sysRoot().resolve(hp.substring(5));
-        String s = fs.read(p);
-        if (s == null) {
-            Log.once(Log.WARNING, "host-read:" + hp, "cannot read %s", p);
-            return new byte[0];
-        }
-        return s.getBytes(StandardCharsets.ISO_8859_1);
+        return ExtraViews.hostFile(fs, p, hp);
     }
 }

@@ -168,10 +168,18 @@ public final class ExtraViews implements AutoCloseable {
     }
 
     private byte[] host(String name) {
-        Path p = procRoot.resolve(name);
-        String s = readString(p);
+        return hostFile(fs, procRoot.resolve(name), "/proc/" + name);
+    }
+
+    /**
+     * A host file's bytes as {@code fs} reads them; empty (and logged once) if it cannot be read.
+     *
+     * @param shown the file as containers know it ("/proc/loadavg"), for the log
+     */
+    public static byte[] hostFile(CgroupFs fs, Path p, String shown) {
+        String s = fs.read(p);
         if (s == null) {
-            Log.once(Log.WARNING, "host-read:/proc/" + name, "cannot read %s", p);
+            Log.once(Log.WARNING, "host-read:" + shown, "cannot read %s", p);
             return new byte[0];
         }
         return s.getBytes(StandardCharsets.ISO_8859_1);
