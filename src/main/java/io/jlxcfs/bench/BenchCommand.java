@@ -47,6 +47,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Measured time per configuration per round (default: ${DEFAULT-VALUE}).")
     double duration = 1.0;
 
+    @Option(names = "--interval", paramLabel = "MS", description = "Each reader reads once every MS milliseconds, as a sampling agent does, instead of back to back (default: 0, back to back). With a server's cache, an interval longer than its freshness window makes every read a miss after idle time.")
+    double intervalMs = 0;
+
     @Option(names = "--warmup", paramLabel = "N", description = "Unmeasured reads per thread before each measurement (default: ${DEFAULT-VALUE}).")
     int warmup = 200;
 
@@ -130,6 +133,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     Plan plan() {
         if (duration <= 0) throw new IllegalArgumentException("--duration must be positive");
+        if (intervalMs < 0 || intervalMs * 1e6 >= duration * 1e9) {
+            throw new IllegalArgumentException("--interval must be >= 0 and shorter than --duration");
+        }
         if (warmup < 0 || rounds < 1 || fleet < 0) throw new IllegalArgumentException("--warmup >= 0, --rounds >= 1, --fleet >= 0");
         if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)) throw new IllegalArgumentException("--threads must be positive");
         if (baseline != null && BenchOptions.indexOfRoot(roots, baseline) < 0) {
@@ -150,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            StepRunner runner = new StepRunner(reader, cgroup, warmup, (long) (duration * 1e9));
+            StepRunner runner = new StepRunner(reader, cgroup, warmup, (long) (duration * 1e9), (long) (intervalMs * 1e6));
             Progress progress = new Progress(err, quiet || json, plan.steps().size(), duration);
             List<Summary.Measured> out = new ArrayList<>();
             for (Schedule.Step s : plan.steps()) {
@@ -171,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Report.Settings settings(Plan plan) {
-        return new Report.Settings(roots, plan.files(), fleet > 0 ? List.of(fleet) : threads, duration, warmup, rounds,
+        return new Report.Settings(roots, plan.files(), fleet > 0 ? List.of(fleet) : threads, duration, intervalMs, warmup, rounds,
                 plan.memoryBytes(), fleet, reader.name().toLowerCase(Locale.ROOT), baseline, plan.serverPids());
     }
 

@@ -22,7 +22,7 @@ public final class Report {
 
     /** How it ran (the options after defaults). */
     public record Settings(List<String> roots, List<String> files, List<Integer> threads, double durationSeconds,
-                           int warmup, int rounds, long memoryBytes, int fleet, String reader, String baseline,
+                           double intervalMs, int warmup, int rounds, long memoryBytes, int fleet, String reader, String baseline,
                            List<Integer> serverPids) {
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
@@ -13,7 +14,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Runs one measurement: {@code threads} readers, each in its reader cgroup, warm up with
  * {@code warmup} unmeasured reads, start together, then loop open + read to EOF + close on one file
- * until the duration is up, timing each whole iteration into an HdrHistogram. Nothing is allocated
+ * until the duration is up, timing each whole iteration into an HdrHistogram. Back to back by
+ * default; with an interval each reader reads once per interval (on a fixed schedule, as a
+ * sampling agent does), so every read meets a server that sat idle in between. Nothing is allocated
  * in the timed loop (with the {@link ReadLoop.Kind#NATIVE} loop): the histogram, buffer and paths
  * exist before the start.
  */
@@ -34,13 +37,18 @@ final class StepRunner {
     private final BenchCgroup cgroup;
     private final int warmup;
     private final long durationNanos;
+    private final long intervalNanos;
 
-    /** @param cgroup where readers go, null to stay in the bench's own cgroup */
-    StepRunner(ReadLoop.Kind kind, BenchCgroup cgroup, int warmup, long durationNanos) {
+    /**
+     * @param cgroup        where readers go, null to stay in the bench's own cgroup
+     * @param intervalNanos time from one read's start to the next one's, 0 for back to back
+     */
+    StepRunner(ReadLoop.Kind kind, BenchCgroup cgroup, int warmup, long durationNanos, long intervalNanos) {
         this.kind = kind;
         this.cgroup = cgroup;
         this.warmup = warmup;
         this.durationNanos = durationNanos;
+        this.intervalNanos = intervalNanos;
     }
 
     /**
@@ -137,7 +145,13 @@ final class StepRunner {
             begin = System.nanoTime();
             end = begin;
             long deadline = begin + durationNanos;
+            long next = begin;
             while (!stop && failure.get() == null) {
+                if (intervalNanos > 0) {
+                    next += intervalNanos;
+                    if (next > deadline) break;
+                    sleepUntil(next);
+                }
                 long t0 = System.nanoTime();
                 long n = loop.readWhole(0);
                 long t1 = System.nanoTime();
@@ -150,5 +164,10 @@ final class StepRunner {
                 if (t1 >= deadline) break;
             }
         }
+    }
+
+    /** Parks until {@code nanoTime} reaches {@code until} (returns at once when it already has). */
+    static void sleepUntil(long until) {
+        for (long left; (left = until - System.nanoTime()) > 0 && !stop; ) LockSupport.parkNanos(left);
     }
 }

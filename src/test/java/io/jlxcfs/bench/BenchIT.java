@@ -96,6 +96,26 @@ class BenchIT {
         assertTrue(rows.get(0).get("reads").asLong() > 0);
     }
 
+    @Test
+    void intervalPacesEachReaderAndIsRecorded() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()));
+        assertEquals(0, cl.execute("--json", "--duration", "1", "--interval", "50", "--rounds", "1", "--threads", "2",
+                "--warmup", "5", "--files", "proc/meminfo", "--pid", mnt + "=" + lxcfs.pid(), mnt.toString()));
+        JsonNode doc = new ObjectMapper().readTree(out.toString());
+        assertEquals(50.0, doc.get("settings").get("intervalMs").asDouble());
+        JsonNode row = doc.get("rows").get(0);
+        // two readers, one read each 50 ms for 1 s: at most 20 each, and a paced reader misses few ticks
+        long reads = row.get("reads").asLong();
+        assertTrue(reads <= 40 && reads >= 30, row.toString());
+        assertTrue(row.get("readsPerSec").asDouble() < 45, row.toString());
+
+        CommandLine bad = new CommandLine(new BenchCommand());
+        bad.setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(new StringWriter()));
+        assertEquals(2, bad.execute("--duration", "1", "--interval", "1000", "/"), "an interval as long as the run is refused");
+    }
+
     private static Path ownMemoryCgroup() throws Exception {
         String p = BenchCgroup.ownPath(Files.readString(Path.of("/proc/self/cgroup")), "memory");
         return Path.of("/sys/fs/cgroup/memory").resolve(p.substring(1));

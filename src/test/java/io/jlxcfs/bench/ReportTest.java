@@ -23,7 +23,7 @@ class ReportTest {
 
     private static Report.Document doc() {
         return new Report.Document("jlxcfs bench", "2025-01-01T00:00:00Z", new Report.Machine("6.1", 2, "cpu", "java 25", "v1"),
-                new Report.Settings(List.of("/", "/mnt"), List.of("proc/meminfo"), List.of(2), 1, 200, 3, 50L << 20, 0,
+                new Report.Settings(List.of("/", "/mnt"), List.of("proc/meminfo"), List.of(2), 1, 0, 200, 3, 50L << 20, 0,
                         "native", "/", List.of(0, 42)),
                 List.of(KERNEL, ROW), Summary.ratios(List.of(KERNEL, ROW), "/"));
     }
