@@ -56,11 +56,16 @@ JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-X
   -XX:MaxNewSize=4m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000 -Xss512k
   -XX:MaxMetaspaceSize=48m -XX:ReservedCodeCacheSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData)
 # The daemon only (one compiler thread bounds the JIT's transient memory on big hosts too: the
-# ergonomic count grows with the CPUs, each C2 compile takes 10-30 MiB for its duration; C2-only
-# halves read speed for the first ~2 s after a start). To go back to tiered, set
-# JLXCFS_JAVA_OPTS="-XX:+TieredCompilation -XX:CICompilerCount=2" (tiered needs two threads).
+# ergonomic count grows with the CPUs, each C2 compile takes 10-30 MiB for its duration).
+# C2 compiles a method after 2,000 calls instead of C2-only's default 10,000: a miss path runs
+# once per container per freshness window, so on a host with a few dozen sampled containers it
+# stayed in the interpreter for many minutes, at 2-3x its compiled cost. 300 compiles it within
+# seconds but adds ~3 MiB of code and profiles and larger compile spikes with 1000 containers;
+# 2,000 adds ~1 MiB (README "Paced readers"). Small hosts: JLXCFS_JAVA_OPTS=-XX:CompileThreshold=300.
+# To go back to tiered, set JLXCFS_JAVA_OPTS="-XX:+TieredCompilation -XX:CICompilerCount=2"
+# (tiered needs two threads).
 # Short-lived subcommands (stats, oci-hook, bench's own reader) keep tiered for C1's quick start.
-JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1)
+JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1 -XX:CompileThreshold=2000)
 # glibc's per-thread malloc arenas would otherwise grow with every worker thread
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # HotSpot suspends threads (JFR's sampler) with SIGUSR2 unless told otherwise; SIGUSR2 is the

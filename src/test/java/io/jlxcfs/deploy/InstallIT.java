@@ -49,6 +49,7 @@ class InstallIT {
         assertTrue(script.contains("-XX:+UseSerialGC") && script.contains("-Xmx") && script.contains("MALLOC_ARENA_MAX"), "small-footprint flags:\n" + script);
         assertTrue(script.contains("exec "), "exec keeps the pid for systemd");
         assertTrue(script.contains("export _JAVA_SR_SIGNUM="), "the JVM's suspend signal off SIGUSR2:\n" + script);
+        assertTrue(script.contains("-XX:CompileThreshold=2000"), "the daemon's miss paths compile after 2,000 calls:\n" + script);
 
         String version = run(Map.of(), launcher.toString(), "--version");
         assertTrue(version.startsWith("jlxcfs "), version);
