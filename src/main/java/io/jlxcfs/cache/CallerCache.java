@@ -19,8 +19,9 @@ import io.jlxcfs.caller.CallerResolver;
  * kernel gives one, a pidfd that becomes readable when it exits ({@link Changes}). An open is
  * answered from memory when nothing can have changed: the caller has not exited (its pidfd would
  * have been seen), no cgroup file was written since it was last checked (a move is such a write;
- * {@link Changes#moves()}), and the last check is younger than {@code revalidateNanos} (the
- * freshness window, which bounds what the kernel changes without any write). Otherwise one
+ * {@link Changes#moves()}), and either the last check is younger than {@code revalidateNanos}
+ * (the freshness window) or no CPU or memory node went on- or offline since ({@link Hotplug}:
+ * cpuset v1's moves after a hotplug are the one move the kernel makes without a write). Otherwise one
  * {@code pread} of the kept file, compared byte for byte with the text the view was resolved
  * from, checks it; a descriptor whose task exited fails that read, and a changed text (the
  * process moved) is resolved afresh.
@@ -93,6 +94,7 @@ final class CallerCache {
     private final long maxAgeNanos;
     private final long revalidateNanos;
     private final Changes changes;
+    private final Hotplug hotplug;
     static final long UNUSED_NANOS = 10_000_000_000L;
     private final LongSupplier clock;
     private final Map<Integer, Known> entries = new ConcurrentHashMap<>(256);
@@ -100,13 +102,14 @@ final class CallerCache {
     final LongAdder proven = new LongAdder(), checked = new LongAdder();
 
     CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long maxAgeNanos, long revalidateNanos,
-                Changes changes, LongSupplier clock) {
+                Changes changes, Hotplug hotplug, LongSupplier clock) {
         this.resolver = resolver;
         this.procRoot = procRoot;
         this.maxEntries = maxEntries;
         this.maxAgeNanos = maxAgeNanos;
         this.revalidateNanos = revalidateNanos;
         this.changes = changes;
+        this.hotplug = hotplug;
         this.clock = clock;
     }
 
@@ -122,7 +125,8 @@ final class CallerCache {
             long now = clock.getAsLong();
             if (e.selfValidated() || now - e.resolvedAt < maxAgeNanos) {
                 long moves = changes.moves();
-                if (e.pidfd >= 0 && e.validMoves == moves && now - e.validatedAt < revalidateNanos) {
+                if (e.pidfd >= 0 && e.validMoves == moves
+                        && (now - e.validatedAt < revalidateNanos || hotplug.quietSince(e.validatedAt, now))) {
                     e.file.lastUse = now;
                     proven.increment();
                     return e.caller;

@@ -65,6 +65,7 @@ public final class ViewCache implements Renderer {
     private final CallerCache callers;
     private final Invalidator invalidator;
     private final Changes changes;
+    private final Hotplug hotplug;
     private final long freshnessNanos;
     private final long maxBytes;
     private final LongSupplier clock;
@@ -84,12 +85,16 @@ public final class ViewCache implements Renderer {
      * @param clock          nanoTime
      */
     public ViewCache(Views views, OpenFiles files, Path procRoot, long freshnessNanos, long maxBytes, LongSupplier clock) {
-        this(views, files, procRoot, freshnessNanos, maxBytes, clock, Changes.cgroupMounts(procRoot.resolve("self/mountinfo")));
+        this(views, files, procRoot, freshnessNanos, maxBytes, clock, Changes.cgroupMounts(procRoot.resolve("self/mountinfo")),
+                new Hotplug(views.config().sysRoot(), freshnessNanos, clock));
     }
 
-    /** @param cgroupMounts the cgroup filesystems whose writes prove callers in place (none: read per open) */
+    /**
+     * @param cgroupMounts the cgroup filesystems whose writes prove callers in place (none: read per open)
+     * @param hotplug      the online CPU and memory-node sets (with fanotify, proof past the window)
+     */
     ViewCache(Views views, OpenFiles files, Path procRoot, long freshnessNanos, long maxBytes, LongSupplier clock,
-              List<Path> cgroupMounts) {
+              List<Path> cgroupMounts, Hotplug hotplug) {
         this.views = views;
         this.files = files;
         this.freshnessNanos = freshnessNanos;
@@ -97,8 +102,13 @@ public final class ViewCache implements Renderer {
         this.clock = clock;
         this.invalidator = new Invalidator(files::forget, 16384);
         this.changes = new Changes(invalidator, cgroupMounts, this::exited);
+        this.hotplug = hotplug;
+        if (changes.provesMoves() && hotplug.active()) {
+            Log.info("caller checks: CPU and memory-node hotplug watched too; a caller's cgroup file is re-read only "
+                    + "after a cgroup write or a hotplug, not once per freshness window");
+        }
         this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, 1_000_000_000L, freshnessNanos,
-                changes, clock);
+                changes, hotplug, clock);
         files.memoize(invalidator::epoch, invalidator::watched, freshnessNanos);
         this.keepNanos = Math.max(1_000_000_000L, 10 * freshnessNanos);
         this.maintenance = Thread.ofPlatform().daemon().name("jlxcfs-cache").unstarted(() -> {
@@ -250,6 +260,7 @@ public final class ViewCache implements Renderer {
             maintenance.interrupt();
             callers.clear();
             changes.close();
+            hotplug.close();
             invalidator.close();
             files.close();
             views.close();

@@ -65,6 +65,10 @@ public final class Views implements Renderer {
         this.extra = new ExtraViews(config.procRoot(), config.loadavg(), fs);
     }
 
+    public ViewConfig config() {
+        return config;
+    }
+
     /** SIGUSR2: serve every file from the host (true) or virtualise again (false). */
     public void setPassthrough(boolean on) {
         passthrough = on;

@@ -57,7 +57,7 @@ class ViewCacheTest {
 
     static ViewCache cache(OpenFiles files, List<Path> cgroupMounts) {
         return new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), 60_000_000_000L,
-                64L << 20, System::nanoTime, cgroupMounts);
+                64L << 20, System::nanoTime, cgroupMounts, new Hotplug(Path.of("/sys"), 60_000_000_000L, System::nanoTime));
     }
 
     /** Without the move proof (no fanotify: not root, or none of it here) every open reads the caller's cgroup file. */
@@ -70,6 +70,44 @@ class ViewCacheTest {
             assertEquals(3, s.hits(), s.toString());
             assertEquals(0, s.callersProven(), s.toString());
             assertEquals(3, s.callerReads(), s.toString());
+        }
+    }
+
+    /**
+     * Past its freshness window a sampler's caller is still proven in place without a read while
+     * no cgroup file is written and the online CPU and memory-node sets stay the same (a 1 Hz
+     * agent's every read is past a 10 ms window); a hotplug makes callers read again.
+     */
+    @Test
+    @EnabledIf("root")
+    void pastTheWindowACallerIsProvenUntilAHotplug(@org.junit.jupiter.api.io.TempDir Path sys) throws Exception {
+        Path online = sys.resolve("online"), nodes = sys.resolve("has_memory");
+        java.nio.file.Files.writeString(online, "0-1\n");
+        java.nio.file.Files.writeString(nodes, "0\n");
+        var clock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        long window = 10_000_000L, second = 1_000_000_000L;
+        OpenFiles files = files();
+        int pid = (int) ProcessHandle.current().pid();
+        try (ViewCache cache = new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), window,
+                64L << 20, clock::get, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")),
+                new Hotplug(List.of(online, nodes), window, clock::get))) {
+            cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release(); // resolved: read
+            clock.addAndGet(3 * second);
+            cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release(); // within the start's grace: read
+            long reads = cache.stats().callerReads();
+            for (int i = 0; i < 5; i++) {
+                clock.addAndGet(second); // a 1 Hz sampler: every open is past the window, and a miss
+                cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            }
+            ViewCache.Stats s = cache.stats();
+            assertEquals(reads, s.callerReads(), "no hotplug, no cgroup write: proven without a read " + s);
+            assertTrue(s.callersProven() >= 5, s.toString());
+            assertEquals(7, s.misses(), s.toString());
+
+            java.nio.file.Files.writeString(online, "0\n"); // CPU 1 went offline
+            clock.addAndGet(second);
+            cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            assertEquals(reads + 1, cache.stats().callerReads(), "a hotplug makes the caller read again");
         }
     }
 
