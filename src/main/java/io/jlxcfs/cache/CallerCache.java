@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 
 import io.jlxcfs.caller.Caller;
 import io.jlxcfs.caller.CallerResolver;
+import io.jlxcfs.caller.CgroupPaths;
 
 /**
  * pid -> whose view. Each resolved caller keeps its {@code /proc/PID/cgroup} open and, where the
@@ -26,10 +27,11 @@ import io.jlxcfs.caller.CallerResolver;
  * from, checks it; a descriptor whose task exited fails that read, and a changed text (the
  * process moved) is resolved afresh.
  *
- * <p>A caller whose own cgroup file decides its view (host pid namespace, or a namespace's init)
- * is thereby fully checked and stays as long as it reads; one whose view is its namespace init's
- * is re-resolved after {@code maxAgeNanos} (the init may move to another cgroup without its
- * children; a live caller proves its init lives).
+ * <p>A caller in a pid namespace of its own gets its namespace init's view, and the init may move
+ * without it: such an entry keeps the init's {@code /proc/INIT/cgroup} open as well and the check
+ * compares both. A live caller proves its init lives (the kernel kills a namespace whose init
+ * exits), and an init's descriptor fails its read once that task is gone, so the entry stays as
+ * long as the caller reads, with no age limit and no re-resolution.
  *
  * <p>No lock, no Java string on the check. Descriptors are reference-counted so that one thread
  * never preads a descriptor another has closed (and the kernel may have reused).
@@ -40,6 +42,9 @@ final class CallerCache {
     private static final class Known {
         final KeptFd file;
         final byte[] text;
+        /** The namespace init's cgroup file and text when the view is the init's, else null. */
+        final KeptFd view;
+        final byte[] viewText;
         final Caller caller;
         final long resolvedAt;
         /** Readable once the caller exits; -1 when the kernel gave none (every open then preads). */
@@ -49,9 +54,12 @@ final class CallerCache {
         volatile long validMoves;
         volatile long validatedAt;
 
-        Known(KeptFd file, byte[] text, Caller caller, long resolvedAt, int pidfd, long moves) {
+        Known(KeptFd file, byte[] text, KeptFd view, byte[] viewText, Caller caller, long resolvedAt, int pidfd,
+              long moves) {
             this.file = file;
             this.text = text;
+            this.view = view;
+            this.viewText = viewText;
             this.caller = caller;
             this.resolvedAt = resolvedAt;
             this.pidfd = pidfd;
@@ -60,22 +68,20 @@ final class CallerCache {
         }
 
         /**
-         * Whether the caller's own cgroup file decides its view (a host-namespace caller, or a
-         * namespace's init itself): then the text compare is the whole proof and the entry needs
-         * no age limit. Otherwise the view is the init's, which may move without the caller.
+         * Whether the caller's cgroup file, and its init's where the view is the init's, still read
+         * as they did; false if a descriptor is gone (its task exited).
          */
-        boolean selfValidated() {
-            return caller.viewPid() == caller.pid();
+        boolean matches(ReadBuffer rb) {
+            return same(file, text, rb) && (view == null || same(view, viewText, rb));
         }
 
-        /** Whether the caller's cgroup file still reads as it did; false if the descriptor is gone. */
-        boolean matches(ReadBuffer rb) {
-            if (!file.acquire()) return false;
+        private static boolean same(KeptFd f, byte[] was, ReadBuffer rb) {
+            if (!f.acquire()) return false;
             try {
-                MemorySegment now = file.readAll(rb);
-                return now != null && now.mismatch(MemorySegment.ofArray(text)) < 0;
+                MemorySegment now = f.readAll(rb);
+                return now != null && now.mismatch(MemorySegment.ofArray(was)) < 0;
             } finally {
-                file.release();
+                f.release();
             }
         }
 
@@ -83,6 +89,7 @@ final class CallerCache {
         void close(Changes changes) {
             if (closed.compareAndSet(false, true)) {
                 file.release();
+                if (view != null) view.release();
                 changes.unwatchExit(pidfd);
             }
         }
@@ -91,22 +98,20 @@ final class CallerCache {
     private final CallerResolver resolver;
     private final Path procRoot;
     private final int maxEntries;
-    private final long maxAgeNanos;
     private final long revalidateNanos;
     private final Changes changes;
     private final Hotplug hotplug;
     static final long UNUSED_NANOS = 10_000_000_000L;
     private final LongSupplier clock;
     private final Map<Integer, Known> entries = new ConcurrentHashMap<>(256);
-    /** Opens answered without reading anything, and opens that read the caller's cgroup file. */
-    final LongAdder proven = new LongAdder(), checked = new LongAdder();
+    /** Opens answered without reading anything, opens that read the caller's cgroup file(s), resolutions. */
+    final LongAdder proven = new LongAdder(), checked = new LongAdder(), resolved = new LongAdder();
 
-    CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long maxAgeNanos, long revalidateNanos,
+    CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long revalidateNanos,
                 Changes changes, Hotplug hotplug, LongSupplier clock) {
         this.resolver = resolver;
         this.procRoot = procRoot;
         this.maxEntries = maxEntries;
-        this.maxAgeNanos = maxAgeNanos;
         this.revalidateNanos = revalidateNanos;
         this.changes = changes;
         this.hotplug = hotplug;
@@ -123,24 +128,23 @@ final class CallerCache {
         Known e = entries.get(pid);
         if (e != null) {
             long now = clock.getAsLong();
-            if (e.selfValidated() || now - e.resolvedAt < maxAgeNanos) {
-                long moves = changes.moves();
-                if (e.pidfd >= 0 && e.validMoves == moves
-                        && (now - e.validatedAt < revalidateNanos || hotplug.quietSince(e.validatedAt, now))) {
-                    e.file.lastUse = now;
-                    proven.increment();
-                    return e.caller;
-                }
-                checked.increment();
-                if (e.matches(rb)) {
-                    e.validMoves = moves;
-                    e.validatedAt = now;
-                    e.file.lastUse = now;
-                    return e.caller;
-                }
+            long moves = changes.moves();
+            if (e.pidfd >= 0 && e.validMoves == moves
+                    && (now - e.validatedAt < revalidateNanos || hotplug.quietSince(e.validatedAt, now))) {
+                e.file.lastUse = now;
+                proven.increment();
+                return e.caller;
+            }
+            checked.increment();
+            if (e.matches(rb)) {
+                e.validMoves = moves;
+                e.validatedAt = now;
+                e.file.lastUse = now;
+                return e.caller;
             }
             forget(pid, e);
         }
+        resolved.increment();
         // read before the cgroup file: a move after the read advances past it
         long moves = changes.moves();
         // before the cgroup file too: if the pid changed hands in between, the pidfd's task has
@@ -161,7 +165,24 @@ final class CallerCache {
             changes.unwatchExit(pidfd);
             return null;
         }
-        Known k = new Known(f, text, c, clock.getAsLong(), pidfd, moves);
+        KeptFd view = null;
+        byte[] viewText = null;
+        if (c.viewPid() != pid) {
+            // the init's file, read after the resolver read it: kept only if it still names the
+            // cgroups the view was resolved from (an init that moved in between: resolve next time)
+            view = KeptFd.open(procRoot.resolve(c.viewPid() + "/cgroup").toString(), true, rb.callState,
+                    clock.getAsLong());
+            MemorySegment vr = view == null ? null : view.readAll(rb);
+            viewText = vr == null ? null : vr.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            if (viewText == null || !c.cgroups().equals(
+                    CgroupPaths.parse(new String(viewText, java.nio.charset.StandardCharsets.ISO_8859_1)))) {
+                if (view != null) view.release();
+                f.release();
+                changes.unwatchExit(pidfd);
+                return c;
+            }
+        }
+        Known k = new Known(f, text, view, viewText, c, clock.getAsLong(), pidfd, moves);
         Known prev = entries.put(pid, k);
         if (prev != null) prev.close(changes);
         if (entries.size() > maxEntries) trim();
@@ -187,15 +208,13 @@ final class CallerCache {
     }
 
     /**
-     * Drops callers past their age and those nobody saw for {@link #UNUSED_NANOS} (an exited caller
-     * fails its next read anyway; this frees its descriptor).
+     * Drops callers nobody saw for {@link #UNUSED_NANOS} (an exited caller fails its next read
+     * anyway; this frees its descriptors).
      */
     void prune() {
         long now = clock.getAsLong();
         for (Map.Entry<Integer, Known> x : entries.entrySet()) {
-            Known k = x.getValue();
-            boolean aged = !k.selfValidated() && now - k.resolvedAt >= maxAgeNanos;
-            if (aged || now - k.file.lastUse >= UNUSED_NANOS) forget(x.getKey(), k);
+            if (now - x.getValue().file.lastUse >= UNUSED_NANOS) forget(x.getKey(), x.getValue());
         }
     }
 
@@ -203,10 +222,10 @@ final class CallerCache {
         return entries.size();
     }
 
-    /** Descriptors held: each caller's cgroup file, and its pidfd where it has one. */
+    /** Descriptors held: each caller's cgroup file, its init's, and its pidfd where it has them. */
     int fds() {
         int n = 0;
-        for (Known k : entries.values()) n += k.pidfd >= 0 ? 2 : 1;
+        for (Known k : entries.values()) n += 1 + (k.pidfd >= 0 ? 1 : 0) + (k.view != null ? 1 : 0);
         return n;
     }
 

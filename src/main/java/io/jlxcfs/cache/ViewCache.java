@@ -53,11 +53,13 @@ public final class ViewCache implements Renderer {
      * Counters for operators ({@code jlxcfs stats}).
      *
      * @param callersProven opens whose caller was known in place without reading anything
-     * @param callerReads   opens that re-read the caller's {@code /proc/PID/cgroup}
+     * @param callerReads   opens that re-read the caller's {@code /proc/PID/cgroup} (and its namespace init's)
      * @param cgroupWrites  writes to cgroup files seen (fanotify; each makes callers re-check once)
+     * @param callersResolved callers resolved afresh (a new pid, or one that moved or whose files were gone)
      */
     public record Stats(long hits, long misses, long invalidations, long evictions, long bytes, int entries,
-                        int fdsHeld, int callers, int watches, long callersProven, long callerReads, long cgroupWrites) {
+                        int fdsHeld, int callers, int watches, long callersProven, long callerReads, long cgroupWrites,
+                        long callersResolved) {
     }
 
     private final Views views;
@@ -107,7 +109,7 @@ public final class ViewCache implements Renderer {
             Log.info("caller checks: CPU and memory-node hotplug watched too; a caller's cgroup file is re-read only "
                     + "after a cgroup write or a hotplug, not once per freshness window");
         }
-        this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, 1_000_000_000L, freshnessNanos,
+        this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, freshnessNanos,
                 changes, hotplug, clock);
         files.memoize(invalidator::epoch, invalidator::watched, freshnessNanos);
         this.keepNanos = Math.max(1_000_000_000L, 10 * freshnessNanos);
@@ -240,7 +242,7 @@ public final class ViewCache implements Renderer {
     public Stats stats() {
         return new Stats(hits.sum(), misses.sum(), invalidator.invalidations(), evictions.sum(), bytes.get(),
                 entries.size(), files.held() + callers.fds(), callers.size(), invalidator.watches(),
-                callers.proven.sum(), callers.checked.sum(), changes.moveEvents());
+                callers.proven.sum(), callers.checked.sum(), changes.moveEvents(), callers.resolved.sum());
     }
 
     /** Forgets everything (reload, passthrough toggles). */

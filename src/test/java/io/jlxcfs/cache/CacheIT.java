@@ -195,6 +195,41 @@ class CacheIT {
         }
     }
 
+    /**
+     * In a pid namespace of its own a process gets its init's view; when the init alone moves to
+     * another cgroup (a write), the process's next open, by the same pid, gets the new view.
+     */
+    @Test
+    void aContainerWhoseInitMovesGetsTheInitsNewViewAtItsNextOpen() throws Exception {
+        try (TestCgroup a = TestCgroup.memory("init-a", 40L << 20); TestCgroup b = TestCgroup.memory("init-b", 80L << 20)) {
+            // init (pid 1: sh) runs a reader (pid 2) that opens meminfo itself for each line it is sent
+            Path reader = Files.createTempFile("jlxcfs-it-reader", ".sh"), init = Files.createTempFile("jlxcfs-it-init", ".sh");
+            Files.writeString(reader, "while read x; do read -r l < " + d.file("proc/meminfo") + "; echo \"$l\"; done\n");
+            Files.writeString(init, "sh " + reader + "\ntrue\n");
+            Process p = new ProcessBuilder("sh", "-c", "echo $$ > " + a.dir().resolve("cgroup.procs")
+                    + " && exec unshare --pid --fork --kill-child sh " + init).redirectErrorStream(true).start();
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                 var out = new java.io.PrintWriter(p.getOutputStream(), true)) {
+                out.println();
+                String first = in.readLine();
+                out.println();
+                String again = in.readLine();
+                // the namespace's init: the one child of unshare
+                long initPid = Long.parseLong(Files.readString(Path.of("/proc/" + p.pid() + "/task/" + p.pid() + "/children")).trim());
+                b.addProcess(initPid);
+                out.println();
+                String moved = in.readLine();
+                assertTrue(first != null && first.matches("MemTotal:\\s+40960 kB"), first);
+                assertEquals(first, again);
+                assertTrue(moved != null && moved.matches("MemTotal:\\s+81920 kB"), "the init's new cgroup: " + moved);
+            } finally {
+                p.destroyForcibly().waitFor();
+                Files.deleteIfExists(reader);
+                Files.deleteIfExists(init);
+            }
+        }
+    }
+
     @Test
     void manyContainersReadingAtOnceEachGetTheirOwnBuffer() throws Exception {
         int groups = 12, perGroup = 3, reads = 300;

@@ -111,6 +111,45 @@ class ViewCacheTest {
         }
     }
 
+    /**
+     * A process in a pid namespace of its own (its view is its init's) is resolved once and then
+     * proven in place like any other caller, opening nothing however many seconds it reads for.
+     */
+    @Test
+    @EnabledIf("root")
+    void aCallerInItsOwnPidNamespaceIsResolvedOnce(@org.junit.jupiter.api.io.TempDir Path sys) throws Exception {
+        java.nio.file.Files.writeString(sys.resolve("online"), "0-1\n");
+        var clock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        long window = 10_000_000L, second = 1_000_000_000L;
+        // pid 1 of the namespace is sh; its child sleep is the caller
+        Process p = new ProcessBuilder("unshare", "--pid", "--fork", "--kill-child", "sh", "-c", "sleep 60; true").start();
+        OpenFiles files = files();
+        try (ViewCache cache = new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), window,
+                64L << 20, clock::get, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")),
+                new Hotplug(List.of(sys.resolve("online")), window, clock::get))) {
+            int caller = -1;
+            for (int i = 0; i < 200 && caller < 0; i++) {
+                Thread.sleep(10);
+                var init = p.children().findFirst();
+                var sleep = init.flatMap(h -> h.children().findFirst());
+                if (sleep.isPresent()) caller = (int) sleep.get().pid();
+            }
+            assertTrue(caller > 0, "no caller in the namespace");
+            cache.snapshot(VirtualFile.PROC_MEMINFO, caller).release();
+            for (int i = 0; i < 6; i++) {
+                clock.addAndGet(second);
+                cache.snapshot(VirtualFile.PROC_MEMINFO, caller).release();
+            }
+            ViewCache.Stats s = cache.stats();
+            assertEquals(1, s.callersResolved(), s.toString());
+            assertTrue(s.callersProven() >= 4, "proven past the start's grace: " + s);
+            assertEquals(1, s.callers(), s.toString());
+            assertEquals(3, s.fdsHeld() - files.held(), "its cgroup file, its init's and its pidfd: " + s);
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
     /** A caller that exits is dropped as soon as its pidfd says so: its pid may be handed out again. */
     @Test
     @EnabledIf("root")
