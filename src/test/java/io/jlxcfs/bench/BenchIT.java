@@ -84,12 +84,8 @@ class BenchIT {
 
     @Test
     void fleetModeRunsEachReaderInACgroupOfItsOwn() throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new BenchCommand());
-        cl.setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()));
-        assertEquals(0, cl.execute("--json", "--duration", "0.3", "--rounds", "2", "--threads", "1", "--fleet", "3",
-                "--files", "proc/meminfo", mnt.toString()));
-        JsonNode rows = new ObjectMapper().readTree(out.toString()).get("rows");
+        JsonNode rows = json("--duration", "0.3", "--rounds", "2", "--threads", "1", "--fleet", "3",
+                "--files", "proc/meminfo", mnt.toString()).get("rows");
         assertEquals(1, rows.size());
         assertEquals(3, rows.get(0).get("threads").asInt());
         assertTrue(rows.get(0).get("fleet").asBoolean());
@@ -98,12 +94,8 @@ class BenchIT {
 
     @Test
     void intervalPacesEachReaderAndIsRecorded() throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new BenchCommand());
-        cl.setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()));
-        assertEquals(0, cl.execute("--json", "--duration", "1", "--interval", "50", "--rounds", "1", "--threads", "2",
-                "--warmup", "5", "--files", "proc/meminfo", "--pid", mnt + "=" + lxcfs.pid(), mnt.toString()));
-        JsonNode doc = new ObjectMapper().readTree(out.toString());
+        JsonNode doc = json("--duration", "1", "--interval", "50", "--rounds", "1", "--threads", "2",
+                "--warmup", "5", "--files", "proc/meminfo", "--pid", mnt + "=" + lxcfs.pid(), mnt.toString());
         assertEquals(50.0, doc.get("settings").get("intervalMs").asDouble());
         JsonNode row = doc.get("rows").get(0);
         // two readers, one read each 50 ms for 1 s: 20 ticks each; a late tick is read at once, not skipped
@@ -114,6 +106,18 @@ class BenchIT {
         CommandLine bad = new CommandLine(new BenchCommand());
         bad.setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(new StringWriter()));
         assertEquals(2, bad.execute("--duration", "1", "--interval", "1000", "/"), "an interval as long as the run is refused");
+    }
+
+    /** Runs the bench with {@code --json} and these arguments; it must succeed. */
+    private static JsonNode json(String... args) throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "--json";
+        System.arraycopy(args, 0, all, 1, args.length);
+        assertEquals(0, cl.execute(all), err.toString());
+        return new ObjectMapper().readTree(out.toString());
     }
 
     private static Path ownMemoryCgroup() throws Exception {
