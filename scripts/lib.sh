@@ -61,7 +61,8 @@ JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-X
 # once per container per freshness window, so on a host with a few dozen sampled containers it
 # stayed in the interpreter for many minutes, at 2-3x its compiled cost. 300 compiles it within
 # seconds but adds ~3 MiB of code and profiles and larger compile spikes with 1000 containers;
-# 2,000 adds ~1 MiB (README "Paced readers"). Small hosts: JLXCFS_JAVA_OPTS=-XX:CompileThreshold=300.
+# 2,000 adds ~1 MiB (README "Paced readers"). Small hosts add -XX:CompileThreshold=300 to
+# JLXCFS_JAVA_OPTS (later flags win; the unit's -XX:+ExitOnOutOfMemoryError should stay).
 # To go back to tiered, set JLXCFS_JAVA_OPTS="-XX:+TieredCompilation -XX:CICompilerCount=2"
 # (tiered needs two threads).
 # Short-lived subcommands (stats, oci-hook, bench's own reader) keep tiered for C1's quick start.
