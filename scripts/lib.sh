@@ -66,7 +66,13 @@ JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-X
 # To go back to tiered, set JLXCFS_JAVA_OPTS="-XX:+TieredCompilation -XX:CICompilerCount=2"
 # (tiered needs two threads).
 # Short-lived subcommands (stats, oci-hook, bench's own reader) keep tiered for C1's quick start.
-JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1 -XX:CompileThreshold=2000)
+# Smaller compiles: C2 inlined every view into one dispatch method (27 MiB of compiler arena for
+# that one compile, the RSS peak) and the cache's once-a-second prunes into maintain() (22 MiB,
+# recompiled in steady state). Compiled apart, the peak with 1000 containers fell from 102-105 to
+# 89-94 MiB and the steady max from 100-102 to 88 (scripts/steady, README "Memory").
+JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1 -XX:CompileThreshold=2000
+  -XX:CompileCommand=quiet "-XX:CompileCommand=dontinline,io.jlxcfs.view.Views::*"
+  "-XX:CompileCommand=dontinline,io.jlxcfs.cache.*::prune")
 # glibc's per-thread malloc arenas would otherwise grow with every worker thread
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # HotSpot suspends threads (JFR's sampler) with SIGUSR2 unless told otherwise; SIGUSR2 is the

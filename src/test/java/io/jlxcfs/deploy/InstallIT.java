@@ -53,6 +53,12 @@ class InstallIT {
 
         String version = run(Map.of(), launcher.toString(), "--version");
         assertTrue(version.startsWith("jlxcfs "), version);
+        // the daemon's flags reach the JVM as words, their shell quoting undone
+        String flagsSeen = run(Map.of("JLXCFS_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), launcher.toString(), "--version");
+        assertTrue(flagsSeen.contains(" -XX:CompileCommand=dontinline,io.jlxcfs.view.Views::* ")
+                && flagsSeen.contains("-XX:CompileThreshold=2000"), flagsSeen);
+        String subcommand = run(Map.of("JLXCFS_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), launcher.toString(), "stats", "--help");
+        assertFalse(subcommand.contains("CompileCommand"), "subcommands keep the JIT's defaults:\n" + subcommand);
         // and with no JAVA_HOME at all, it finds a Java >= 25 by itself
         String bare = run(Map.of("JAVA_HOME", "", "PATH", "/usr/bin:/bin"), launcher.toString(), "--version");
         assertTrue(bare.startsWith("jlxcfs "), bare);
