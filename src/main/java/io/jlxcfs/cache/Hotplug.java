@@ -29,7 +29,6 @@ final class Hotplug implements AutoCloseable {
     private final byte[][] last;
     private final boolean active;
     private final long windowNanos;
-    private final LongSupplier clock;
     private volatile long checkedAt;
     /** When a change was last seen; callers checked before this + grace are not vouched for. */
     private volatile long changedAt;
@@ -46,7 +45,6 @@ final class Hotplug implements AutoCloseable {
     /** @param watched files whose change means a hotplug (the first must exist; the others may not) */
     Hotplug(List<Path> watched, long windowNanos, LongSupplier clock) {
         this.windowNanos = windowNanos;
-        this.clock = clock;
         long now = clock.getAsLong();
         ReadBuffer rb = ReadBuffer.mine();
         for (Path p : watched) {
@@ -110,10 +108,5 @@ final class Hotplug implements AutoCloseable {
     @Override
     public void close() {
         for (KeptFd f : files) f.release();
-    }
-
-    /** For tests and logs: when a change was last seen. */
-    long changedAt() {
-        return changedAt;
     }
 }
