@@ -60,6 +60,12 @@ class ViewCacheTest {
                 64L << 20, System::nanoTime, cgroupMounts, new Hotplug(Path.of("/sys"), 60_000_000_000L, System::nanoTime));
     }
 
+    /** As the daemon builds it, on a clock the test moves, watching these files for hotplugs. */
+    static ViewCache sampled(OpenFiles files, long window, java.util.concurrent.atomic.AtomicLong clock, List<Path> hotplug) {
+        return new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), window, 64L << 20,
+                clock::get, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")), new Hotplug(hotplug, window, clock::get));
+    }
+
     /** Without the move proof (no fanotify: not root, or none of it here) every open reads the caller's cgroup file. */
     @Test
     void withoutFanotifyEveryOpenRereadsTheCallersCgroupFile() {
@@ -88,9 +94,7 @@ class ViewCacheTest {
         long window = 10_000_000L, second = 1_000_000_000L;
         OpenFiles files = files();
         int pid = (int) ProcessHandle.current().pid();
-        try (ViewCache cache = new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), window,
-                64L << 20, clock::get, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")),
-                new Hotplug(List.of(online, nodes), window, clock::get))) {
+        try (ViewCache cache = sampled(files, window, clock, List.of(online, nodes))) {
             cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release(); // resolved: read
             clock.addAndGet(3 * second);
             cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release(); // within the start's grace: read
@@ -124,9 +128,7 @@ class ViewCacheTest {
         // pid 1 of the namespace is sh; its child sleep is the caller
         Process p = new ProcessBuilder("unshare", "--pid", "--fork", "--kill-child", "sh", "-c", "sleep 60; true").start();
         OpenFiles files = files();
-        try (ViewCache cache = new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), window,
-                64L << 20, clock::get, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")),
-                new Hotplug(List.of(sys.resolve("online")), window, clock::get))) {
+        try (ViewCache cache = sampled(files, window, clock, List.of(sys.resolve("online")))) {
             int caller = -1;
             for (int i = 0; i < 200 && caller < 0; i++) {
                 Thread.sleep(10);
