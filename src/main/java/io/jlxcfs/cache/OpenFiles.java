@@ -189,18 +189,22 @@ public final class OpenFiles extends CgroupFs {
      * the soft limit to the hard one; systemd's default hard limit is 524288), at least 1024.
      */
     public static int defaultCap() {
+        return (int) Math.clamp(fdLimit() / 2, 1024, 1 << 19);
+    }
+
+    /** This process's open-files limit (the JVM raises the soft limit to the hard one), or 8192 if unreadable. */
+    static long fdLimit() {
         try {
             for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
                     String soft = io.jlxcfs.cgroup.Fields.of(line.substring("Max open files".length()))[0];
-                    long n = soft.equals("unlimited") ? 1 << 20 : Long.parseLong(soft);
-                    return (int) Math.clamp(n / 2, 1024, 1 << 19);
+                    return soft.equals("unlimited") ? 1 << 20 : Long.parseLong(soft);
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
             // fall through
         }
-        return 4096;
+        return 8192;
     }
 
     private record Use(Path path, KeptFd fd, long lastUse) {

@@ -109,7 +109,7 @@ public final class ViewCache implements Renderer {
             Log.info("caller checks: CPU and memory-node hotplug watched too; a caller's cgroup file is re-read only "
                     + "after a cgroup write or a hotplug, not once per freshness window");
         }
-        this.callers = new CallerCache(views.callerResolver(), procRoot, 4096, freshnessNanos,
+        this.callers = new CallerCache(views.callerResolver(), procRoot, callerCap(OpenFiles.fdLimit()), freshnessNanos,
                 changes, hotplug, clock);
         files.memoize(invalidator::epoch, invalidator::watched, freshnessNanos);
         this.keepNanos = Math.max(1_000_000_000L, 10 * freshnessNanos);
@@ -175,6 +175,16 @@ public final class ViewCache implements Renderer {
         if (prev != null) drop(prev);
         if (bytes.get() > maxBytes) evict();
         return buf;
+    }
+
+    /**
+     * How many callers are kept: each holds up to three descriptors (its cgroup file, its
+     * namespace init's, a pidfd) and the kept cgroup files take up to half the limit, so a sixth of
+     * it, at least 1024 and at most 65,536. Fewer than the callers actually reading would make
+     * them evict each other and be resolved again on every read.
+     */
+    static int callerCap(long fdLimit) {
+        return (int) Math.clamp(fdLimit / 6, 1024, 65_536);
     }
 
     /** A caller's pidfd became readable (see {@link Changes}). */

@@ -17,7 +17,8 @@ import io.jlxcfs.host.ProcStatus;
  */
 public final class CallerResolver {
 
-    static final int MAX_CACHE = 4096;
+    /** Namespaces remembered (one per container); all are forgotten when it fills. */
+    static final int MAX_CACHE = 65_536;
     private static final int MAX_WALK = 4096;
 
     private record Init(int pid, long startTime) {

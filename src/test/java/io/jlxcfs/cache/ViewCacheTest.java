@@ -152,6 +152,16 @@ class ViewCacheTest {
         }
     }
 
+    /** Callers kept: a sixth of the open-files limit (three descriptors each at most), within 1024..65,536. */
+    @Test
+    void theCallerCapFollowsTheOpenFilesLimit() {
+        assertEquals(1024, ViewCache.callerCap(1024));
+        assertEquals(3333, ViewCache.callerCap(20_000));
+        assertEquals(65_536, ViewCache.callerCap(524_288)); // the unit's LimitNOFILE
+        assertEquals(65_536, ViewCache.callerCap(1L << 20));
+        assertTrue(OpenFiles.fdLimit() >= 1024, "this process's limit: " + OpenFiles.fdLimit());
+    }
+
     /** A caller that exits is dropped as soon as its pidfd says so: its pid may be handed out again. */
     @Test
     @EnabledIf("root")
