@@ -151,7 +151,7 @@ final class Daemon {
                 "renders", c.renders.sum(), "errors", c.errors.sum()));
         m.put("causes", Log.causeCounts());
         Runtime rt = Runtime.getRuntime();
-        m.put("heap", java.util.Map.of("used", rt.totalMemory() - rt.freeMemory(), "committed", rt.totalMemory()));
+        m.put(StatsWriter.HEAP, java.util.Map.of("used", rt.totalMemory() - rt.freeMemory(), "committed", rt.totalMemory()));
         return m;
     }
 

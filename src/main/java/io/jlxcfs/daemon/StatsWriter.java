@@ -13,8 +13,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 /**
  * Publishes the daemon's counters as JSON beside its pidfile ({@code jlxcfs.pid} ->
- * {@code jlxcfs.pid.stats.json}), once a second, atomically (write + rename): operators read them
- * with {@code jlxcfs stats}, never through the mount, which containers see.
+ * {@code jlxcfs.pid.stats.json}), atomically (write + rename): operators read them with
+ * {@code jlxcfs stats}, never through the mount, which containers see. Looked at once a second and
+ * written when a counter changed (the {@link #HEAP} figures aside: they move with every allocation,
+ * this writer's own too), and at least every {@link #HEARTBEAT_NANOS}: an idle daemon does not
+ * rewrite an unchanged file every second.
  *
  * <p>Written with jackson-core's streaming generator: jackson-databind would load some 400
  * classes (metaspace, for the daemon's whole life) to print a dozen counters.
@@ -22,6 +25,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 final class StatsWriter {
 
     private static final JsonFactory JSON = new JsonFactory();
+
+    /** The key whose values change without activity (the JVM's heap), left out of the comparison. */
+    static final String HEAP = "heap";
+
+    /** The longest an unchanged file goes unwritten ("time" says when it was). */
+    static final long HEARTBEAT_NANOS = 10_000_000_000L;
 
     private StatsWriter() {
     }
@@ -32,9 +41,17 @@ final class StatsWriter {
 
     static Thread start(Path file, Supplier<Map<String, Object>> stats) {
         return Thread.ofPlatform().daemon().name("jlxcfs-stats").start(() -> {
+            Map<String, Object> written = null;
+            long writtenAt = 0;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    write(file, stats.get());
+                    Map<String, Object> now = stats.get();
+                    long t = System.nanoTime();
+                    if (written == null || changed(written, now) || t - writtenAt >= HEARTBEAT_NANOS) {
+                        write(file, now);
+                        written = now;
+                        writtenAt = t;
+                    }
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
@@ -48,6 +65,15 @@ final class StatsWriter {
                 }
             }
         });
+    }
+
+    /** Whether a counter differs between two snapshots ({@link #HEAP} aside). */
+    static boolean changed(Map<String, Object> before, Map<String, Object> now) {
+        if (before.size() != now.size()) return true;
+        for (Map.Entry<String, Object> e : now.entrySet()) {
+            if (!e.getKey().equals(HEAP) && !java.util.Objects.equals(e.getValue(), before.get(e.getKey()))) return true;
+        }
+        return false;
     }
 
     static void write(Path file, Map<String, Object> stats) throws IOException {
