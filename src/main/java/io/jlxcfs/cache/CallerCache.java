@@ -22,10 +22,13 @@ import io.jlxcfs.caller.CgroupPaths;
  * have been seen), no cgroup file was written since it was last checked (a move is such a write;
  * {@link Changes#moves()}), and either the last check is younger than {@code revalidateNanos}
  * (the freshness window) or no CPU or memory node went on- or offline since ({@link Hotplug}:
- * cpuset v1's moves after a hotplug are the one move the kernel makes without a write). Otherwise one
- * {@code pread} of the kept file, compared byte for byte with the text the view was resolved
- * from, checks it; a descriptor whose task exited fails that read, and a changed text (the
- * process moved) is resolved afresh.
+ * cpuset v1's moves after a hotplug are the one move the kernel makes without a write). Past
+ * that, with no write seen, only a cpuset move is possible: one {@code pread} of the caller's kept
+ * {@code /proc/PID/cpuset} (a fifth of the kernel's cost of the whole cgroup file, which prints
+ * every hierarchy) checks it; no check at all where cpuset is not a v1 hierarchy (cgroup v2
+ * never moves tasks on a hotplug). Otherwise one {@code pread} of the kept cgroup file,
+ * compared byte for byte with the text the view was resolved from, checks it; a descriptor
+ * whose task exited fails that read, and a changed text (the process moved) is resolved afresh.
  *
  * <p>A caller in a pid namespace of its own gets its namespace init's view, and the init may move
  * without it: such an entry keeps the init's {@code /proc/INIT/cgroup} open as well and the check
@@ -45,6 +48,12 @@ final class CallerCache {
         /** The namespace init's cgroup file and text when the view is the init's, else null. */
         final KeptFd view;
         final byte[] viewText;
+        /**
+         * The caller's {@code /proc/PID/cpuset} (and its init's), opened at the first check past
+         * the window; null before, {@link #CLOSED} once the entry is closed.
+         */
+        private final java.util.concurrent.atomic.AtomicReference<Cpusets> cpusets =
+                new java.util.concurrent.atomic.AtomicReference<>();
         final Caller caller;
         final long resolvedAt;
         /** Readable once the caller exits; -1 when the kernel gave none (every open then preads). */
@@ -75,6 +84,40 @@ final class CallerCache {
             return same(file, text, rb) && (view == null || same(view, viewText, rb));
         }
 
+        /** Whether the kept cpuset files read as they did; false before they are kept. */
+        boolean cpusetsMatch(ReadBuffer rb) {
+            Cpusets c = cpusets.get();
+            return c != null && c != CLOSED && same(c.own(), c.ownText(), rb)
+                    && (c.init() == null || same(c.init(), c.initText(), rb));
+        }
+
+        void dropCpusets() {
+            Cpusets c = cpusets.get();
+            if (c != null && c != CLOSED && cpusets.compareAndSet(c, null)) c.release();
+        }
+
+        boolean keepsCpusets() {
+            return cpusets.get() != null;
+        }
+
+        /**
+         * Keeps the caller's cpuset file (and its init's), right after {@link #matches} proved the
+         * cgroup files unchanged: each is kept only if it names the cpuset path of the text it was
+         * resolved from (a hotplug move in between is not vouched for).
+         */
+        void keepCpusets(Path procRoot, int pid, ReadBuffer rb, long now) {
+            KeptFd own = KeptFd.open(procRoot.resolve(pid + "/cpuset").toString(), true, rb.callState, now);
+            byte[] ownText = cpusetText(own, text, rb);
+            KeptFd init = null;
+            byte[] initText = null;
+            if (ownText != null && view != null) {
+                init = KeptFd.open(procRoot.resolve(caller.viewPid() + "/cpuset").toString(), true, rb.callState, now);
+                initText = cpusetText(init, viewText, rb);
+            }
+            Cpusets c = new Cpusets(own, ownText, init, initText);
+            if (ownText == null || view != null && initText == null || !cpusets.compareAndSet(null, c)) c.release();
+        }
+
         private static boolean same(KeptFd f, byte[] was, ReadBuffer rb) {
             if (!f.acquire()) return false;
             try {
@@ -90,10 +133,26 @@ final class CallerCache {
             if (closed.compareAndSet(false, true)) {
                 file.release();
                 if (view != null) view.release();
+                Cpusets c = cpusets.getAndSet(CLOSED);
+                if (c != null) c.release();
                 changes.unwatchExit(pidfd);
             }
         }
     }
+
+    /** Kept {@code /proc/PID/cpuset} files and their texts (the init's null when the view is the caller's). */
+    private record Cpusets(KeptFd own, byte[] ownText, KeptFd init, byte[] initText) {
+        void release() {
+            if (own != null) own.release();
+            if (init != null) init.release();
+        }
+
+        int fds() {
+            return (own != null ? 1 : 0) + (init != null ? 1 : 0);
+        }
+    }
+
+    private static final Cpusets CLOSED = new Cpusets(null, null, null, null);
 
     private final CallerResolver resolver;
     private final Path procRoot;
@@ -101,14 +160,24 @@ final class CallerCache {
     private final long revalidateNanos;
     private final Changes changes;
     private final Hotplug hotplug;
+    private final boolean cpusetMoves;
     static final long UNUSED_NANOS = 10_000_000_000L;
     private final LongSupplier clock;
     private final Map<Integer, Known> entries = new ConcurrentHashMap<>(256);
-    /** Opens answered without reading anything, opens that read the caller's cgroup file(s), resolutions. */
-    final LongAdder proven = new LongAdder(), checked = new LongAdder(), resolved = new LongAdder();
+    /**
+     * Opens answered without reading anything, opens that read the caller's cpuset file(s) only,
+     * opens that read its cgroup file(s), resolutions.
+     */
+    final LongAdder proven = new LongAdder(), cpusetChecks = new LongAdder(), checked = new LongAdder(),
+            resolved = new LongAdder();
 
+    /**
+     * @param cpusetMoves whether cpuset is a v1 hierarchy here (only then does the kernel move
+     *                    tasks on a hotplug; without it a caller no write moved is in place)
+     */
     CallerCache(CallerResolver resolver, Path procRoot, int maxEntries, long revalidateNanos,
-                Changes changes, Hotplug hotplug, LongSupplier clock) {
+                Changes changes, Hotplug hotplug, boolean cpusetMoves, LongSupplier clock) {
+        this.cpusetMoves = cpusetMoves;
         this.resolver = resolver;
         this.procRoot = procRoot;
         this.maxEntries = maxEntries;
@@ -129,17 +198,27 @@ final class CallerCache {
         if (e != null) {
             long now = clock.getAsLong();
             long moves = changes.moves();
-            if (e.pidfd >= 0 && e.validMoves == moves
-                    && (now - e.validatedAt < revalidateNanos || hotplug.quietSince(e.validatedAt, now))) {
-                e.file.lastUse = now;
-                proven.increment();
-                return e.caller;
+            if (e.pidfd >= 0 && e.validMoves == moves) {
+                if (!cpusetMoves || now - e.validatedAt < revalidateNanos || hotplug.quietSince(e.validatedAt, now)) {
+                    e.file.lastUse = now;
+                    proven.increment();
+                    return e.caller;
+                }
+                // no write moved it: only a hotplug can have, and only in the cpuset hierarchy
+                if (e.cpusetsMatch(rb)) {
+                    cpusetChecks.increment();
+                    e.validatedAt = now;
+                    e.file.lastUse = now;
+                    return e.caller;
+                }
+                e.dropCpusets(); // changed (or not kept yet): the whole file decides, and they are kept afresh
             }
             checked.increment();
             if (e.matches(rb)) {
                 e.validMoves = moves;
                 e.validatedAt = now;
                 e.file.lastUse = now;
+                if (cpusetMoves && e.pidfd >= 0 && !e.keepsCpusets()) e.keepCpusets(procRoot, pid, rb, now);
                 return e.caller;
             }
             forget(pid, e);
@@ -189,6 +268,33 @@ final class CallerCache {
         return c;
     }
 
+    /**
+     * The text of a task's kept {@code /proc/PID/cpuset} if it names the cpuset path of the
+     * {@code /proc/PID/cgroup} text {@code cgroupText}, else null.
+     */
+    static byte[] cpusetText(KeptFd cpuset, byte[] cgroupText, ReadBuffer rb) {
+        if (cpuset == null) return null;
+        MemorySegment read = cpuset.readAll(rb);
+        byte[] now = read == null ? null : read.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] want = cpusetLine(cgroupText);
+        return now != null && want != null && java.util.Arrays.equals(now, want) ? now : null;
+    }
+
+    /** The path on the cpuset hierarchy's line of a {@code /proc/PID/cgroup} text, with a newline; null if none. */
+    static byte[] cpusetLine(byte[] cgroupText) {
+        String s = new String(cgroupText, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String line : s.split("\n")) {
+            int a = line.indexOf(':'), b = a < 0 ? -1 : line.indexOf(':', a + 1);
+            if (b < 0) continue;
+            for (String ctl : line.substring(a + 1, b).split(",")) {
+                if (ctl.equals("cpuset")) {
+                    return (line.substring(b + 1) + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            }
+        }
+        return null;
+    }
+
     /** {@code pid}'s pidfd became readable: it exited, and its entry goes (the pid may be reused). */
     void exited(int pid) {
         Known e = entries.get(pid);
@@ -222,10 +328,13 @@ final class CallerCache {
         return entries.size();
     }
 
-    /** Descriptors held: each caller's cgroup file, its init's, and its pidfd where it has them. */
+    /** Descriptors held: each caller's cgroup and cpuset files, its init's, and its pidfd where it has them. */
     int fds() {
         int n = 0;
-        for (Known k : entries.values()) n += 1 + (k.pidfd >= 0 ? 1 : 0) + (k.view != null ? 1 : 0);
+        for (Known k : entries.values()) {
+            Cpusets c = k.cpusets.get();
+            n += 1 + (k.pidfd >= 0 ? 1 : 0) + (k.view != null ? 1 : 0) + (c == null ? 0 : c.fds());
+        }
         return n;
     }
 

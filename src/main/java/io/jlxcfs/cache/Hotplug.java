@@ -63,6 +63,23 @@ final class Hotplug implements AutoCloseable {
         this.changedAt = now;
     }
 
+    /**
+     * Whether the cpuset controller is mounted as a cgroup v1 hierarchy ({@code /proc/cgroups}
+     * gives it a hierarchy id other than 0): only then does a hotplug move tasks. True when it
+     * cannot tell.
+     */
+    static boolean cpusetOnV1(Path procRoot) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(procRoot.resolve("cgroups"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 2 && f[0].equals("cpuset")) return !f[1].equals("0");
+            }
+            return false; // no cpuset controller in this kernel
+        } catch (java.io.IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     /** Whether the online sets are being watched at all. */
     boolean active() {
         return active;

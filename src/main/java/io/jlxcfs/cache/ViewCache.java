@@ -53,12 +53,15 @@ public final class ViewCache implements Renderer {
      * Counters for operators ({@code jlxcfs stats}).
      *
      * @param callersProven opens whose caller was known in place without reading anything
+     * @param callerCpusetReads opens that re-read only the caller's {@code /proc/PID/cpuset} (and its init's):
+     *                      past the window with no cgroup write seen, where a hotplug may have moved it
      * @param callerReads   opens that re-read the caller's {@code /proc/PID/cgroup} (and its namespace init's)
      * @param cgroupWrites  writes to cgroup files seen (fanotify; each makes callers re-check once)
      * @param callersResolved callers resolved afresh (a new pid, or one that moved or whose files were gone)
      */
     public record Stats(long hits, long misses, long invalidations, long evictions, long bytes, int entries,
-                        int fdsHeld, int callers, int watches, long callersProven, long callerReads, long cgroupWrites,
+                        int fdsHeld, int callers, int watches, long callersProven, long callerCpusetReads,
+                        long callerReads, long cgroupWrites,
                         long callersResolved) {
     }
 
@@ -88,15 +91,16 @@ public final class ViewCache implements Renderer {
      */
     public ViewCache(Views views, OpenFiles files, Path procRoot, long freshnessNanos, long maxBytes, LongSupplier clock) {
         this(views, files, procRoot, freshnessNanos, maxBytes, clock, Changes.cgroupMounts(procRoot.resolve("self/mountinfo")),
-                new Hotplug(views.config().sysRoot(), freshnessNanos, clock));
+                new Hotplug(views.config().sysRoot(), freshnessNanos, clock), Hotplug.cpusetOnV1(procRoot));
     }
 
     /**
      * @param cgroupMounts the cgroup filesystems whose writes prove callers in place (none: read per open)
      * @param hotplug      the online CPU and memory-node sets (with fanotify, proof past the window)
+     * @param cpusetOnV1   cpuset is a v1 hierarchy (a hotplug may move tasks: callers are checked past the window)
      */
     ViewCache(Views views, OpenFiles files, Path procRoot, long freshnessNanos, long maxBytes, LongSupplier clock,
-              List<Path> cgroupMounts, Hotplug hotplug) {
+              List<Path> cgroupMounts, Hotplug hotplug, boolean cpusetOnV1) {
         this.views = views;
         this.files = files;
         this.freshnessNanos = freshnessNanos;
@@ -105,12 +109,15 @@ public final class ViewCache implements Renderer {
         this.invalidator = new Invalidator(files::forget, 16384);
         this.changes = new Changes(invalidator, cgroupMounts, this::exited);
         this.hotplug = hotplug;
-        if (changes.provesMoves() && hotplug.active()) {
+        if (changes.provesMoves() && !cpusetOnV1) {
+            Log.info("caller checks: cpuset is not a v1 hierarchy, so only a cgroup write moves a task; a caller's "
+                    + "cgroup file is re-read only after one");
+        } else if (changes.provesMoves() && hotplug.active()) {
             Log.info("caller checks: CPU and memory-node hotplug watched too; a caller's cgroup file is re-read only "
                     + "after a cgroup write or a hotplug, not once per freshness window");
         }
         this.callers = new CallerCache(views.callerResolver(), procRoot, callerCap(OpenFiles.fdLimit()), freshnessNanos,
-                changes, hotplug, clock);
+                changes, hotplug, cpusetOnV1, clock);
         files.memoize(invalidator::epoch, invalidator::watched, freshnessNanos);
         this.keepNanos = Math.max(1_000_000_000L, 10 * freshnessNanos);
         this.maintenance = Thread.ofPlatform().daemon().name("jlxcfs-cache").unstarted(() -> {
@@ -178,13 +185,13 @@ public final class ViewCache implements Renderer {
     }
 
     /**
-     * How many callers are kept: each holds up to three descriptors (its cgroup file, its
-     * namespace init's, a pidfd) and the kept cgroup files take up to half the limit, so a sixth of
-     * it, at least 1024 and at most 65,536. Fewer than the callers actually reading would make
+     * How many callers are kept: each holds up to five descriptors (its cgroup and cpuset files,
+     * its namespace init's, a pidfd) and the kept cgroup files take up to half the limit, so a
+     * tenth of it, at least 1024 and at most 65,536. Fewer than the callers actually reading would make
      * them evict each other and be resolved again on every read.
      */
     static int callerCap(long fdLimit) {
-        return (int) Math.clamp(fdLimit / 6, 1024, 65_536);
+        return (int) Math.clamp(fdLimit / 10, 1024, 65_536);
     }
 
     /** A caller's pidfd became readable (see {@link Changes}). */
@@ -252,7 +259,7 @@ public final class ViewCache implements Renderer {
     public Stats stats() {
         return new Stats(hits.sum(), misses.sum(), invalidator.invalidations(), evictions.sum(), bytes.get(),
                 entries.size(), files.held() + callers.fds(), callers.size(), invalidator.watches(),
-                callers.proven.sum(), callers.checked.sum(), changes.moveEvents(), callers.resolved.sum());
+                callers.proven.sum(), callers.cpusetChecks.sum(), callers.checked.sum(), changes.moveEvents(), callers.resolved.sum());
     }
 
     /** Forgets everything (reload, passthrough toggles). */

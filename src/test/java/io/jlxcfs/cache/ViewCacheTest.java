@@ -57,14 +57,25 @@ class ViewCacheTest {
 
     static ViewCache cache(OpenFiles files, List<Path> cgroupMounts) {
         return new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), 60_000_000_000L,
-                64L << 20, System::nanoTime, cgroupMounts, new Hotplug(Path.of("/sys"), 60_000_000_000L, System::nanoTime));
+                64L << 20, System::nanoTime, cgroupMounts, new Hotplug(Path.of("/sys"), 60_000_000_000L, System::nanoTime),
+                CPUSET_V1);
     }
 
     /** As the daemon builds it, on a clock the test moves, watching these files for hotplugs. */
     static ViewCache sampled(OpenFiles files, long window, java.util.concurrent.atomic.AtomicLong clock, List<Path> hotplug) {
-        return new ViewCache(new Views(ViewConfig.defaults(), files), files, Path.of("/proc"), window, 64L << 20,
-                clock::get, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")), new Hotplug(hotplug, window, clock::get));
+        return sampled(files, window, clock, hotplug, Path.of("/proc"));
     }
+
+    /** The same, with the callers' kept files (cgroup, cpuset) taken from {@code procRoot}. */
+    static ViewCache sampled(OpenFiles files, long window, java.util.concurrent.atomic.AtomicLong clock, List<Path> hotplug,
+                             Path procRoot) {
+        return new ViewCache(new Views(ViewConfig.defaults(), files), files, procRoot, window, 64L << 20,
+                clock::get, Changes.cgroupMounts(Path.of("/proc/self/mountinfo")), new Hotplug(hotplug, window, clock::get),
+                CPUSET_V1);
+    }
+
+    /** Whether this host mounts cpuset as a v1 hierarchy (here: yes). */
+    static final boolean CPUSET_V1 = Hotplug.cpusetOnV1(Path.of("/proc"));
 
     /** Without the move proof (no fanotify: not root, or none of it here) every open reads the caller's cgroup file. */
     @Test
@@ -111,8 +122,79 @@ class ViewCacheTest {
             java.nio.file.Files.writeString(online, "0\n"); // CPU 1 went offline
             clock.addAndGet(second);
             cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
-            assertEquals(reads + 1, cache.stats().callerReads(), "a hotplug makes the caller read again");
+            s = cache.stats();
+            if (CPUSET_V1) {
+                // no cgroup write: only a cpuset move is possible, and the cpuset file alone tells
+                assertEquals(1, s.callerCpusetReads(), "a hotplug makes the caller's cpuset read again " + s);
+                assertEquals(reads, s.callerReads(), s.toString());
+            } else {
+                assertEquals(reads, s.callerReads(), "cgroup v2 moves nothing on a hotplug " + s);
+            }
         }
+    }
+
+    /**
+     * With a window of 0 (every read re-reads the counters) a caller no cgroup write moved is
+     * checked by its cpuset file alone where cpuset is a v1 hierarchy, and by nothing elsewhere:
+     * its whole cgroup file is read only to resolve it and once to keep the cpuset file.
+     */
+    @Test
+    @EnabledIf("root")
+    void withAZeroWindowAKnownCallerReadsOnlyItsCpusetFile() {
+        var clock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        int pid = (int) ProcessHandle.current().pid();
+        try (ViewCache cache = sampled(files(), 0, clock, List.of(Path.of("/sys/devices/system/cpu/online")))) {
+            for (int i = 0; i < 6; i++) {
+                clock.addAndGet(1_000_000L);
+                cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            }
+            ViewCache.Stats s = cache.stats();
+            assertEquals(6, s.misses(), s.toString());
+            assertEquals(1, s.callersResolved(), s.toString());
+            if (CPUSET_V1) {
+                assertEquals(1, s.callerReads(), "the check that keeps the cpuset file " + s);
+                assertEquals(4, s.callerCpusetReads(), s.toString());
+            } else {
+                assertEquals(5, s.callersProven(), s.toString());
+            }
+        }
+    }
+
+    /**
+     * A kept cpuset file that reads differently (what a hotplug's move does, without any cgroup
+     * write) makes the caller's whole cgroup file read again. The test serves the caller's cpuset
+     * file from a copy it then changes; its cgroup file is the real one.
+     */
+    @Test
+    @EnabledIf("root")
+    void aChangedCpusetFileMakesTheCallersCgroupFileReadAgain(@org.junit.jupiter.api.io.TempDir Path proc) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CPUSET_V1, "cpuset is not a v1 hierarchy here");
+        int pid = (int) ProcessHandle.current().pid();
+        Path dir = java.nio.file.Files.createDirectories(proc.resolve(String.valueOf(pid)));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("cgroup"), Path.of("/proc/" + pid + "/cgroup"));
+        Path cpuset = dir.resolve("cpuset");
+        java.nio.file.Files.writeString(cpuset, java.nio.file.Files.readString(Path.of("/proc/" + pid + "/cpuset")));
+        var clock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        try (ViewCache cache = sampled(files(), 0, clock, List.of(Path.of("/sys/devices/system/cpu/online")), proc)) {
+            for (int i = 0; i < 4; i++) cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            ViewCache.Stats s = cache.stats();
+            assertEquals(1, s.callerReads(), s.toString());
+            assertEquals(2, s.callerCpusetReads(), s.toString());
+
+            java.nio.file.Files.writeString(cpuset, "/elsewhere\n");
+            cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            s = cache.stats();
+            assertEquals(2, s.callerReads(), "the cpuset file changed: the cgroup file decides " + s);
+            assertEquals(2, s.callerCpusetReads(), s.toString());
+        }
+    }
+
+    @Test
+    void theCpusetLineIsFoundAloneOrAmongOtherControllers() {
+        assertEquals("/a/b\n", new String(CallerCache.cpusetLine("5:memory:/x\n3:cpuset:/a/b\n0::/\n".getBytes())));
+        assertEquals("/\n", new String(CallerCache.cpusetLine("2:cpu,cpuset:/\n".getBytes())));
+        assertEquals(null, CallerCache.cpusetLine("0::/user.slice\n".getBytes()));
+        assertEquals(null, CallerCache.cpusetLine("4:cpusetx:/a\ngarbage\n".getBytes()));
     }
 
     /**
@@ -146,18 +228,19 @@ class ViewCacheTest {
             assertEquals(1, s.callersResolved(), s.toString());
             assertTrue(s.callersProven() >= 4, "proven past the start's grace: " + s);
             assertEquals(1, s.callers(), s.toString());
-            assertEquals(3, s.fdsHeld() - files.held(), "its cgroup file, its init's and its pidfd: " + s);
+            assertEquals(CPUSET_V1 ? 5 : 3, s.fdsHeld() - files.held(),
+                    "its cgroup file, its init's, its pidfd (and both cpuset files past the window): " + s);
         } finally {
             p.destroyForcibly().waitFor();
         }
     }
 
-    /** Callers kept: a sixth of the open-files limit (three descriptors each at most), within 1024..65,536. */
+    /** Callers kept: a tenth of the open-files limit (five descriptors each at most), within 1024..65,536. */
     @Test
     void theCallerCapFollowsTheOpenFilesLimit() {
         assertEquals(1024, ViewCache.callerCap(1024));
-        assertEquals(3333, ViewCache.callerCap(20_000));
-        assertEquals(65_536, ViewCache.callerCap(524_288)); // the unit's LimitNOFILE
+        assertEquals(2000, ViewCache.callerCap(20_000));
+        assertEquals(52_428, ViewCache.callerCap(524_288)); // the unit's LimitNOFILE
         assertEquals(65_536, ViewCache.callerCap(1L << 20));
         assertTrue(OpenFiles.fdLimit() >= 1024, "this process's limit: " + OpenFiles.fdLimit());
     }
