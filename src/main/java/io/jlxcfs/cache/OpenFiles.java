@@ -56,6 +56,31 @@ public final class OpenFiles extends CgroupFs {
     private record Memo(String text, long epoch, long readAt, boolean limit) {
     }
 
+    /**
+     * What a path is, worked out once per path (the views hand the same Path objects back on
+     * every miss): a read then costs one map lookup instead of name and prefix tests that each
+     * cut new Paths and strings.
+     *
+     * @param keepable  not a process's file (those are never kept: a pid can be reused)
+     * @param host      below the proc root
+     * @param limit     a limit file (kept until an event)
+     * @param oneRecord see {@link KeptFd#oneRecord}
+     */
+    private record Kind(boolean keepable, boolean host, boolean limit, boolean oneRecord) {
+    }
+
+    private final Map<Path, Kind> kinds = new ConcurrentHashMap<>(256);
+
+    private Kind kind(Path p) {
+        Kind k = kinds.get(p);
+        if (k != null) return k;
+        boolean host = p.startsWith(procRoot);
+        k = new Kind(keepable(p), host, !host && LIMITS.contains(String.valueOf(p.getFileName())), oneRecord(p));
+        if (kinds.size() >= maxOpen) kinds.clear(); // paths of cgroups long gone: worked out again when met
+        kinds.put(p, k);
+        return k;
+    }
+
     /** @param maxOpen descriptors kept at most; the least recently used are closed first */
     public OpenFiles(Path procRoot, int maxOpen) {
         this.procRoot = procRoot;
@@ -96,10 +121,10 @@ public final class OpenFiles extends CgroupFs {
 
     @Override
     public String read(Path p) {
-        if (!keepable(p)) return readOnce(p);
-        boolean host = p.startsWith(procRoot);
-        boolean limit = !host && LIMITS.contains(String.valueOf(p.getFileName()));
-        if (!limit && !(host && hostFreshnessNanos > 0)) return readKept(p);
+        Kind k = kind(p);
+        if (!k.keepable()) return readOnce(p, k.oneRecord());
+        boolean limit = k.limit();
+        if (!limit && !(k.host() && hostFreshnessNanos > 0)) return readKept(p, k.oneRecord());
         long now = System.nanoTime();
         long ep = epoch.getAsLong(); // before the read: an event during it leaves the memo stale
         Memo m = memos.get(p);
@@ -107,7 +132,7 @@ public final class OpenFiles extends CgroupFs {
                 : now - m.readAt() < hostFreshnessNanos)) {
             return m.text();
         }
-        String text = readKept(p);
+        String text = readKept(p, k.oneRecord());
         if (text != null && (!limit || watched.test(p.getParent()))) {
             memos.put(p, new Memo(text, ep, now, limit));
         } else {
@@ -116,10 +141,10 @@ public final class OpenFiles extends CgroupFs {
         return text;
     }
 
-    private String readKept(Path p) {
+    private String readKept(Path p, boolean oneRecord) {
         ReadBuffer rb = ReadBuffer.mine();
         for (int attempt = 0; attempt < 3; attempt++) {
-            KeptFd f = kept(p, rb);
+            KeptFd f = kept(p, oneRecord, rb);
             if (f == null) return null;
             if (!f.acquire()) continue; // closed under us (expiry, the cap, a removed cgroup): open afresh
             try {
@@ -133,7 +158,7 @@ public final class OpenFiles extends CgroupFs {
             }
         }
         // the cap keeps closing it (more hot files than descriptors): read it once, unkept
-        return readOnce(p);
+        return readOnce(p, oneRecord);
     }
 
     /**
@@ -141,9 +166,9 @@ public final class OpenFiles extends CgroupFs {
      * {@code pread} (a one-record file is whole in one), close; no fstat and no channel, as
      * {@code Files.readAllBytes} would add.
      */
-    private String readOnce(Path p) {
+    private String readOnce(Path p, boolean oneRecord) {
         ReadBuffer rb = ReadBuffer.mine();
-        KeptFd f = KeptFd.open(p.toString(), oneRecord(p), rb.callState, 0);
+        KeptFd f = KeptFd.open(p.toString(), oneRecord, rb.callState, 0);
         if (f == null) return null;
         try {
             reads.increment();
@@ -155,14 +180,14 @@ public final class OpenFiles extends CgroupFs {
 
     @Override
     public boolean exists(Path p) {
-        if (keepable(p) && open.containsKey(p)) return true;
+        if (open.containsKey(p)) return true;
         return super.exists(p);
     }
 
-    private KeptFd kept(Path p, ReadBuffer rb) {
+    private KeptFd kept(Path p, boolean oneRecord, ReadBuffer rb) {
         KeptFd f = open.get(p);
         if (f != null) return f;
-        f = KeptFd.open(p.toString(), oneRecord(p), rb.callState, System.nanoTime());
+        f = KeptFd.open(p.toString(), oneRecord, rb.callState, System.nanoTime());
         if (f == null) return null;
         opened.increment();
         KeptFd prev = open.putIfAbsent(p, f);
@@ -237,6 +262,7 @@ public final class OpenFiles extends CgroupFs {
     /** Forgets every descriptor below {@code dir} (a removed cgroup). */
     public void forget(Path dir) {
         memos.keySet().removeIf(p -> p.startsWith(dir));
+        kinds.keySet().removeIf(p -> p.startsWith(dir));
         for (Map.Entry<Path, KeptFd> e : open.entrySet()) {
             if (e.getKey().startsWith(dir)) drop(e.getKey(), e.getValue());
         }
@@ -248,6 +274,7 @@ public final class OpenFiles extends CgroupFs {
 
     public void close() {
         memos.clear();
+        kinds.clear();
         for (Map.Entry<Path, KeptFd> e : open.entrySet()) drop(e.getKey(), e.getValue());
     }
 }

@@ -30,21 +30,54 @@ public final class CgroupReader {
         return h;
     }
 
+    /**
+     * A cgroup directory with its control files' paths and its parent, made once: a miss hands the
+     * same Path objects to the file reader every time (their hash and name offsets computed once)
+     * and walks the ancestors without cutting new paths.
+     */
+    private static final class Dir {
+        final Path path;
+        /** The parent cgroup, null at the hierarchy's top. */
+        final Dir parent;
+        private final java.util.Map<String, Path> files = new java.util.concurrent.ConcurrentHashMap<>(8);
+
+        Dir(Path path, Dir parent) {
+            this.path = path;
+            this.parent = parent;
+        }
+
+        Path file(String name) {
+            Path f = files.get(name);
+            if (f == null) {
+                f = path.resolve(name);
+                files.put(name, f);
+            }
+            return f;
+        }
+    }
+
     /** Resolved directories per controller and cgroup path (the paths callers name, shared strings). */
-    private final java.util.Map<String, java.util.Map<String, Path>> dirs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, java.util.Map<String, Dir>> dirs = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int DIRS_PER_CONTROLLER = 16384;
 
     /** The directory of {@code cgPath} in {@code controller}'s hierarchy; null if not resolvable. */
     public Path dir(String controller, String cgPath) {
+        Dir d = node(controller, cgPath);
+        return d == null ? null : d.path;
+    }
+
+    private Dir node(String controller, String cgPath) {
         if (controller == null || cgPath == null) return null;
-        java.util.Map<String, Path> known = dirs.computeIfAbsent(controller, k -> new java.util.concurrent.ConcurrentHashMap<>());
-        Path d = known.get(cgPath);
+        java.util.Map<String, Dir> known = dirs.computeIfAbsent(controller, k -> new java.util.concurrent.ConcurrentHashMap<>());
+        Dir d = known.get(cgPath);
         if (d != null) return d;
-        d = resolveDir(controller, cgPath);
-        if (d != null) {
-            if (known.size() >= DIRS_PER_CONTROLLER) known.clear(); // thousands of cgroups came and went
-            known.put(cgPath, d);
-        }
+        Path p = resolveDir(controller, cgPath);
+        if (p == null) return null;
+        int slash = cgPath.lastIndexOf('/');
+        Dir parent = cgPath.equals("/") ? null : node(controller, slash <= 0 ? "/" : cgPath.substring(0, slash));
+        d = new Dir(p, parent);
+        if (known.size() >= DIRS_PER_CONTROLLER) known.clear(); // thousands of cgroups came and went
+        known.put(cgPath, d);
         return d;
     }
 
@@ -68,50 +101,48 @@ public final class CgroupReader {
      * and the figures say "no swap accounting" (a host without swap: nothing to show).
      */
     public MemoryStats memory(String cgPath, boolean swap) {
-        Path d = dir("memory", cgPath);
+        Dir d = node("memory", cgPath);
         if (d == null) return null;
-        Path top = h.dir("memory");
-        return h.isV2() ? memoryV2(d, top, swap) : memoryV1(d, top, swap);
+        return h.isV2() ? memoryV2(d, swap) : memoryV1(d, swap);
     }
 
-    private MemoryStats memoryV1(Path d, Path top, boolean swap) {
-        Long usage = Values.counter(fs.read(d.resolve("memory.usage_in_bytes")));
-        Map<String, Long> stat = fs.keyValues(d.resolve("memory.stat"));
+    private MemoryStats memoryV1(Dir d, boolean swap) {
+        Long usage = Values.counter(fs.read(d.file("memory.usage_in_bytes")));
+        Map<String, Long> stat = fs.keyValues(d.file("memory.stat"));
         if (usage == null || stat == null) return null;
-        long limit = minOverAncestors(d, top, "memory.limit_in_bytes");
+        long limit = minOverAncestors(d, "memory.limit_in_bytes");
         long swapLimit = -1, swapUsage = -1;
-        Long memsw = swap ? Values.counter(fs.read(d.resolve("memory.memsw.usage_in_bytes"))) : null;
+        Long memsw = swap ? Values.counter(fs.read(d.file("memory.memsw.usage_in_bytes"))) : null;
         if (memsw != null) {
-            swapLimit = minOverAncestors(d, top, "memory.memsw.limit_in_bytes");
+            swapLimit = minOverAncestors(d, "memory.memsw.limit_in_bytes");
             swapUsage = memsw;
         }
-        Long swappiness = swap ? Values.counter(fs.read(d.resolve("memory.swappiness"))) : null;
+        Long swappiness = swap ? Values.counter(fs.read(d.file("memory.swappiness"))) : null;
         int sw = swappiness == null ? 60 : (int) Math.min(swappiness, 200);
         return new MemoryStats(false, limit, usage, swapLimit, swapUsage, sw, false, stat);
     }
 
-    private MemoryStats memoryV2(Path d, Path top, boolean swap) {
-        Long usage = Values.counter(fs.read(d.resolve("memory.current")));
-        Map<String, Long> stat = fs.keyValues(d.resolve("memory.stat"));
+    private MemoryStats memoryV2(Dir d, boolean swap) {
+        Long usage = Values.counter(fs.read(d.file("memory.current")));
+        Map<String, Long> stat = fs.keyValues(d.file("memory.stat"));
         if (usage == null || stat == null) return null;
-        long limit = minOverAncestors(d, top, "memory.max");
+        long limit = minOverAncestors(d, "memory.max");
         long swapLimit = -1, swapUsage = -1;
-        Long swapped = swap ? Values.counter(fs.read(d.resolve("memory.swap.current"))) : null;
+        Long swapped = swap ? Values.counter(fs.read(d.file("memory.swap.current"))) : null;
         if (swapped != null) {
-            swapLimit = minOverAncestors(d, top, "memory.swap.max");
+            swapLimit = minOverAncestors(d, "memory.swap.max");
             swapUsage = swapped;
         }
-        boolean zswap = fs.exists(d.resolve("memory.zswap.current"));
+        boolean zswap = fs.exists(d.file("memory.zswap.current"));
         return new MemoryStats(true, limit, usage, swapLimit, swapUsage, -1, zswap, stat);
     }
 
-    /** Minimum of a limit file over {@code d} and its ancestors up to {@code top}; unreadable ones are skipped. */
-    long minOverAncestors(Path d, Path top, String file) {
+    /** Minimum of a limit file over {@code d} and its ancestors up to the hierarchy's top; unreadable ones are skipped. */
+    private long minOverAncestors(Dir d, String file) {
         long min = Values.UNLIMITED;
-        for (Path p = d; p != null && p.startsWith(top); p = p.getParent()) {
-            Long v = Values.limit(fs.read(p.resolve(file)));
+        for (Dir p = d; p != null; p = p.parent) {
+            Long v = Values.limit(fs.read(p.file(file)));
             if (v != null && v < min) min = v;
-            if (p.equals(top)) break;
         }
         return min;
     }
@@ -122,15 +153,15 @@ public final class CgroupReader {
         if (cpuset == null) return null;
         double quota = quotaCpus(cpuPath);
         if (h.isV2()) {
-            Path d = dir("cpu", cpuPath);
-            Map<String, Long> st = d == null ? null : fs.keyValues(d.resolve("cpu.stat"));
+            Dir d = node("cpu", cpuPath);
+            Map<String, Long> st = d == null ? null : fs.keyValues(d.file("cpu.stat"));
             if (st == null) return new CpuStats(cpuset, quota, null, null, 0, 0, -1);
             return new CpuStats(cpuset, quota, null, null, st.getOrDefault("user_usec", 0L),
                     st.getOrDefault("system_usec", 0L), st.containsKey("usage_usec") ? st.get("usage_usec") * 1000 : -1);
         }
-        Path acct = dir("cpuacct", cpuacctPath);
+        Dir acct = node("cpuacct", cpuacctPath);
         if (acct == null) return new CpuStats(cpuset, quota, null, null, 0, 0, -1);
-        Long usage = Values.counter(fs.read(acct.resolve("cpuacct.usage")));
+        Long usage = Values.counter(fs.read(acct.file("cpuacct.usage")));
         long[][] perCpu = usageAll(acct);
         return new CpuStats(cpuset, quota, perCpu == null ? null : perCpu[0], perCpu == null ? null : perCpu[1],
                 0, 0, usage == null ? -1 : usage);
@@ -138,30 +169,26 @@ public final class CgroupReader {
 
     /** Effective cpuset: v1 cpuset.cpus, v2 cpuset.cpus.effective, walking up to the nearest non-empty. */
     int[] cpuset(String cgPath) {
-        Path d = dir("cpuset", cgPath);
+        Dir d = node("cpuset", cgPath);
         if (d == null) return null;
-        if (!fs.exists(d)) return null;
-        Path top = h.dir("cpuset");
+        if (!fs.exists(d.path)) return null;
         String file = h.isV2() ? "cpuset.cpus.effective" : "cpuset.cpus";
-        for (Path p = d; p != null && p.startsWith(top); p = p.getParent()) {
-            int[] cpus = CpuList.parse(fs.read(p.resolve(file)));
+        for (Dir p = d; p != null; p = p.parent) {
+            int[] cpus = CpuList.parse(fs.read(p.file(file)));
             if (cpus != null && cpus.length > 0) return cpus;
-            if (p.equals(top)) break;
         }
         return null;
     }
 
     /** Minimum quota/period over the cpu cgroup and its ancestors; 0 without a quota. */
     double quotaCpus(String cgPath) {
-        Path d = dir("cpu", cgPath);
+        Dir d = node("cpu", cgPath);
         if (d == null) return 0;
-        Path top = h.dir("cpu");
         double min = Double.MAX_VALUE;
-        for (Path p = d; p != null && p.startsWith(top); p = p.getParent()) {
-            double q = h.isV2() ? cpuMax(fs.read(p.resolve("cpu.max")))
-                    : ratio(fs.read(p.resolve("cpu.cfs_quota_us")), fs.read(p.resolve("cpu.cfs_period_us")));
+        for (Dir p = d; p != null; p = p.parent) {
+            double q = h.isV2() ? cpuMax(fs.read(p.file("cpu.max")))
+                    : ratio(fs.read(p.file("cpu.cfs_quota_us")), fs.read(p.file("cpu.cfs_period_us")));
             if (q > 0 && q < min) min = q;
-            if (p.equals(top)) break;
         }
         return min == Double.MAX_VALUE ? 0 : min;
     }
@@ -180,8 +207,8 @@ public final class CgroupReader {
     }
 
     /** cpuacct.usage_all as {user[], system[]}; falls back to usage_percpu (all counted as user). */
-    private long[][] usageAll(Path acct) {
-        String all = fs.read(acct.resolve("cpuacct.usage_all"));
+    private long[][] usageAll(Dir acct) {
+        String all = fs.read(acct.file("cpuacct.usage_all"));
         if (all != null) {
             List<long[]> rows = new ArrayList<>();
             for (String line : all.split("\n")) {
@@ -192,7 +219,7 @@ public final class CgroupReader {
             }
             if (!rows.isEmpty()) return toArrays(rows);
         }
-        String pc = fs.read(acct.resolve("cpuacct.usage_percpu"));
+        String pc = fs.read(acct.file("cpuacct.usage_percpu"));
         if (pc == null || pc.isBlank()) return null;
         List<long[]> rows = new ArrayList<>();
         String[] f = Fields.of(pc);
