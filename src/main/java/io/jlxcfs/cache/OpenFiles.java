@@ -1,5 +1,6 @@
 package io.jlxcfs.cache;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -141,7 +143,24 @@ public final class OpenFiles extends CgroupFs {
         return text;
     }
 
+    /**
+     * A kept file's "key value" lines parsed straight from the bytes read (memory.stat, cpu.stat
+     * on every miss): no string of the whole file. Limit and shared host files go through
+     * {@link #read} and its memos.
+     */
+    @Override
+    public Map<String, Long> keyValues(Path p) {
+        Kind k = kind(p);
+        if (!k.keepable() || k.limit() || k.host() && hostFreshnessNanos > 0) return super.keyValues(p);
+        return readKept(p, k.oneRecord(), ReadBuffer::keyValues);
+    }
+
     private String readKept(Path p, boolean oneRecord) {
+        return readKept(p, oneRecord, ReadBuffer::latin1);
+    }
+
+    /** A kept file's bytes from offset 0, decoded by {@code as} (null bytes: unreadable, decoded as null). */
+    private <T> T readKept(Path p, boolean oneRecord, BiFunction<ReadBuffer, MemorySegment, T> as) {
         ReadBuffer rb = ReadBuffer.mine();
         for (int attempt = 0; attempt < 3; attempt++) {
             KeptFd f = kept(p, oneRecord, rb);
@@ -150,15 +169,15 @@ public final class OpenFiles extends CgroupFs {
             try {
                 reads.increment();
                 f.lastUse = System.nanoTime();
-                String text = rb.latin1(f.readAll(rb));
-                if (text == null) drop(p, f);
-                return text;
+                T out = as.apply(rb, f.readAll(rb));
+                if (out == null) drop(p, f);
+                return out;
             } finally {
                 f.release();
             }
         }
         // the cap keeps closing it (more hot files than descriptors): read it once, unkept
-        return readOnce(p, oneRecord);
+        return readOnce(p, oneRecord, as);
     }
 
     /**
@@ -167,12 +186,16 @@ public final class OpenFiles extends CgroupFs {
      * {@code Files.readAllBytes} would add.
      */
     private String readOnce(Path p, boolean oneRecord) {
+        return readOnce(p, oneRecord, ReadBuffer::latin1);
+    }
+
+    private <T> T readOnce(Path p, boolean oneRecord, BiFunction<ReadBuffer, MemorySegment, T> as) {
         ReadBuffer rb = ReadBuffer.mine();
         KeptFd f = KeptFd.open(p.toString(), oneRecord, rb.callState, 0);
         if (f == null) return null;
         try {
             reads.increment();
-            return rb.latin1(f.readAll(rb));
+            return as.apply(rb, f.readAll(rb));
         } finally {
             f.release();
         }

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import io.jlxcfs.bindings.libc.libc_h;
+import io.jlxcfs.cgroup.CgroupFs;
 
 /**
  * A thread's native read buffer, grown on demand (a many-CPU cpuinfo exceeds a page), with the
@@ -53,9 +54,21 @@ final class ReadBuffer {
     /** {@code bytes} (a slice of this buffer, or null) as ISO-8859-1 text, or null. */
     String latin1(MemorySegment bytes) {
         if (bytes == null) return null;
+        int n = onHeap(bytes);
+        return new String(heap, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code bytes} (a slice of this buffer, or null) as "key value" lines ({@link CgroupFs#keyValues(byte[], int)}), or null. */
+    java.util.Map<String, Long> keyValues(MemorySegment bytes) {
+        if (bytes == null) return null;
+        return io.jlxcfs.cgroup.CgroupFs.keyValues(heap, onHeap(bytes));
+    }
+
+    /** Copies {@code bytes} to the start of this thread's heap array; their length. */
+    private int onHeap(MemorySegment bytes) {
         int n = (int) bytes.byteSize();
         if (heap.length < n) heap = new byte[Math.max(n, heap.length * 2)];
         MemorySegment.copy(bytes, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, heap, 0, n);
-        return new String(heap, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return n;
     }
 }

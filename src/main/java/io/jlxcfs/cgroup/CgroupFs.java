@@ -44,21 +44,29 @@ public class CgroupFs {
     public Map<String, Long> keyValues(Path p) {
         String s = read(p);
         if (s == null) return null;
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return keyValues(b, b.length);
+    }
+
+    /**
+     * "key value" lines of {@code b[0, n)} as a map: one pass over the bytes, no string per line,
+     * digits parsed in place, keys shared across reads ({@link Keys}).
+     */
+    public static Map<String, Long> keyValues(byte[] b, int n) {
         int lines = 1;
-        for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) lines++;
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '\n') lines++;
+        }
         Counters m = new Counters(lines);
-        // one pass over the text: no line strings, digits parsed in place
-        int n = s.length();
         for (int at = 0; at < n; ) {
-            int eol = s.indexOf('\n', at);
-            if (eol < 0) eol = n;
-            int sp = s.indexOf(' ', at);
+            int eol = indexOf(b, (byte) '\n', at, n);
+            int sp = indexOf(b, (byte) ' ', at, eol);
             if (sp > at && sp < eol) {
-                long v = digits(s, sp + 1, eol);
-                if (v >= 0) m.add(Keys.of(s, at, sp), v);
+                long v = digits(b, sp + 1, eol);
+                if (v >= 0) m.add(Keys.of(b, at, sp), v);
                 else if (v == -2) { // not plain digits: the general rules (trim, huge values)
-                    Long big = Values.counter(s.substring(sp + 1, eol));
-                    if (big != null) m.add(Keys.of(s, at, sp), big);
+                    Long big = Values.counter(new String(b, sp + 1, eol - sp - 1, StandardCharsets.ISO_8859_1));
+                    if (big != null) m.add(Keys.of(b, at, sp), big);
                 }
             }
             at = eol + 1;
@@ -66,12 +74,20 @@ public class CgroupFs {
         return m;
     }
 
-    /** The decimal number in s[from, to): -2 if it is not 1-18 plain digits (let Values decide). */
-    private static long digits(String s, int from, int to) {
+    /** The first {@code c} in b[from, to), or {@code to}. */
+    private static int indexOf(byte[] b, byte c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) return i;
+        }
+        return to;
+    }
+
+    /** The decimal number in b[from, to): -2 if it is not 1-18 plain digits (let Values decide). */
+    private static long digits(byte[] b, int from, int to) {
         if (to - from < 1 || to - from > 18) return -2;
         long v = 0;
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            int c = b[i];
             if (c < '0' || c > '9') return -2;
             v = v * 10 + (c - '0');
         }
@@ -86,26 +102,36 @@ public class CgroupFs {
     static final class Keys {
 
         private static final int SIZE = 1024;
-        private static final String[] TABLE = new String[SIZE];
+        /** A key as a string and as the bytes it is matched against; one object, so a reader never sees half. */
+        private record Key(String text, byte[] bytes) {
+        }
+
+        private static final Key[] TABLE = new Key[SIZE];
 
         private Keys() {
         }
 
         /** s[from, to) as a shared string. */
         static String of(String s, int from, int to) {
+            return of(s.substring(from, to).getBytes(StandardCharsets.ISO_8859_1), 0, to - from);
+        }
+
+        /** b[from, to) (ISO-8859-1) as a shared string. */
+        static String of(byte[] b, int from, int to) {
             int h = 0;
-            for (int i = from; i < to; i++) h = 31 * h + s.charAt(i);
+            for (int i = from; i < to; i++) h = 31 * h + (b[i] & 0xff);
             int at = (h ^ (h >>> 16)) & (SIZE - 1);
             for (int probe = 0; probe < 8; probe++, at = (at + 1) & (SIZE - 1)) {
-                String k = TABLE[at];
+                Key k = TABLE[at];
                 if (k == null) {
-                    k = s.substring(from, to);
+                    byte[] bytes = java.util.Arrays.copyOfRange(b, from, to);
+                    k = new Key(new String(bytes, StandardCharsets.ISO_8859_1), bytes);
                     TABLE[at] = k;
-                    return k;
+                    return k.text();
                 }
-                if (k.length() == to - from && s.startsWith(k, from)) return k;
+                if (java.util.Arrays.equals(k.bytes(), 0, k.bytes().length, b, from, to)) return k.text();
             }
-            return s.substring(from, to);
+            return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -31,6 +31,21 @@ class OpenFilesTest {
         assertEquals(0, files.held());
     }
 
+    /** Key-value files are parsed from the kept descriptor's bytes, as the plain reader parses their text. */
+    @Test
+    void keptKeyValuesParseAsThePlainReaderDoes() throws Exception {
+        String text = String.join("\n", "cache 4096", "rss  8192", "neg -1", "huge 99999999999999999999", "crlf 12\r",
+                " lead 5", "nospace", "", "total_cache 0") + "\n";
+        Path f = Files.writeString(tmp.resolve("memory.stat"), text);
+        OpenFiles files = new OpenFiles(tmp.resolve("proc"), 16);
+        assertEquals(new io.jlxcfs.cgroup.CgroupFs().keyValues(f), files.keyValues(f));
+        assertEquals(1, files.held(), "kept");
+        Files.writeString(f, "cache 1\nlast 7"); // rewritten in place, no final newline
+        assertEquals(java.util.Map.of("cache", 1L, "last", 7L), files.keyValues(f));
+        files.close();
+        assertNull(files.keyValues(tmp.resolve("absent")));
+    }
+
     @Test
     void oneRecordFilesAreTheCgroupControlFilesAndSingleOpenProcFiles() {
         Path proc = tmp.resolve("proc");
