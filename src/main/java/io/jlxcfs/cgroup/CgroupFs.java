@@ -53,24 +53,33 @@ public class CgroupFs {
      * digits parsed in place, keys shared across reads ({@link Keys}).
      */
     public static Map<String, Long> keyValues(byte[] b, int n) {
+        Counters known = KeyLayout.parse(b, n);
+        if (known != null) return known;
         int lines = 1;
         for (int i = 0; i < n; i++) {
             if (b[i] == '\n') lines++;
         }
         Counters m = new Counters(lines);
+        // the keys in order, for the next read of a file like this one (only if every line is "key value")
+        java.util.List<String> layout = new java.util.ArrayList<>(lines);
         for (int at = 0; at < n; ) {
             int eol = indexOf(b, (byte) '\n', at, n);
             int sp = indexOf(b, (byte) ' ', at, eol);
             if (sp > at && sp < eol) {
+                String key = Keys.of(b, at, sp);
+                if (layout != null) layout.add(key);
                 long v = digits(b, sp + 1, eol);
-                if (v >= 0) m.add(Keys.of(b, at, sp), v);
-                else if (v == -2) { // not plain digits: the general rules (trim, huge values)
+                if (v >= 0) m.add(key, v);
+                else { // not plain digits: the general rules (trim, huge values)
                     Long big = Values.counter(new String(b, sp + 1, eol - sp - 1, StandardCharsets.ISO_8859_1));
-                    if (big != null) m.add(Keys.of(b, at, sp), big);
+                    if (big != null) m.add(key, big);
                 }
+            } else {
+                layout = null;
             }
             at = eol + 1;
         }
+        if (layout != null) KeyLayout.remember(layout);
         return m;
     }
 

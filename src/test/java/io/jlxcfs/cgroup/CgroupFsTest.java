@@ -42,6 +42,42 @@ class CgroupFsTest {
         assertEquals("", CgroupFs.Keys.of("abc", 1, 1));
     }
 
+    /**
+     * A file parsed along a remembered layout (the second read of the same keys) gives what the
+     * general parse gives, for odd values too; a file whose keys differ is not taken for it.
+     */
+    @Test
+    void aRememberedLayoutParsesAsTheGeneralParse() {
+        String text = "lay_a 1\nlay_b 99999999999999999999\nlay_c -1\nlay_d 12\r\nlay_a 5\nlay_e 0\n";
+        byte[] b = text.getBytes();
+        Map<String, Long> first = CgroupFs.keyValues(b, b.length);
+        Map<String, Long> expected = Map.of("lay_a", 5L, "lay_b", Values.UNLIMITED, "lay_d", 12L, "lay_e", 0L);
+        assertEquals(expected, first);
+        Map<String, Long> again = CgroupFs.keyValues(b, b.length);
+        assertEquals(expected, again);
+        org.junit.jupiter.api.Assertions.assertNotNull(KeyLayout.parse(b, b.length), "the layout was remembered");
+        assertEquals(4, again.size());
+        assertNull(again.get("lay_c"));
+        // new values, same keys
+        byte[] c = "lay_a 7\nlay_b 1\nlay_c 2\nlay_d 3\nlay_a 4\nlay_e 5".getBytes();
+        assertEquals(Map.of("lay_a", 4L, "lay_b", 1L, "lay_c", 2L, "lay_d", 3L, "lay_e", 5L), CgroupFs.keyValues(c, c.length));
+        // another key in the middle, a missing last line, an extra line: never this layout
+        for (String other : new String[] {"lay_a 1\nlay_x 2\nlay_c 3\nlay_d 4\nlay_a 5\nlay_e 6\n",
+            "lay_a 1\nlay_b 2\nlay_c 3\nlay_d 4\nlay_a 5\n", "lay_a 1\nlay_b 2\nlay_c 3\nlay_d 4\nlay_a 5\nlay_e 6\nlay_f 7\n",
+            "lay_a 1\nlay_bb 2\nlay_c 3\nlay_d 4\nlay_a 5\nlay_e 6\n"}) {
+            byte[] o = other.getBytes();
+            java.util.Map<String, Long> want = new java.util.HashMap<>();
+            for (String line : other.split("\n")) want.put(line.split(" ")[0], Long.parseLong(line.split(" ")[1]));
+            assertEquals(want, CgroupFs.keyValues(o, o.length), other);
+        }
+        // two layouts starting with the same key are both kept
+        byte[] x = "lay_a 1\nlay_q 2\n".getBytes();
+        CgroupFs.keyValues(x, x.length);
+        CgroupFs.keyValues(c, c.length);
+        org.junit.jupiter.api.Assertions.assertNotNull(KeyLayout.parse(x, x.length));
+        org.junit.jupiter.api.Assertions.assertNotNull(KeyLayout.parse(c, c.length));
+    }
+
     @Test
     void countersAreAReadOnlyMapOfTheFile() {
         Counters c = new Counters(3);
