@@ -19,7 +19,47 @@ public final class HostMeminfo {
     public record Line(String key, long kb, String raw) {
     }
 
+    /**
+     * The keys of a meminfo text, line by line. A kernel prints the same keys in the same order
+     * on every read, so consecutive parses share one layout: a key's line is then looked up
+     * instead of searched, and a renderer can work out once per layout which lines it replaces.
+     */
+    public static final class Layout {
+        private final String[] keys;
+        /** Key -> its first line. */
+        private final java.util.Map<String, Integer> first;
+
+        private Layout(String text, int size, int[] start, int[] keyEnd) {
+            keys = new String[size];
+            java.util.Map<String, Integer> f = new java.util.HashMap<>();
+            for (int i = 0; i < size; i++) {
+                keys[i] = text.substring(start[i], keyEnd[i]);
+                f.putIfAbsent(keys[i], i);
+            }
+            first = java.util.Map.copyOf(f);
+        }
+
+        private boolean matches(String text, int size, int[] start, int[] keyEnd) {
+            if (size != keys.length) return false;
+            for (int i = 0; i < size; i++) {
+                String k = keys[i];
+                if (keyEnd[i] - start[i] != k.length() || !text.startsWith(k, start[i])) return false;
+            }
+            return true;
+        }
+
+        /** The first line with key {@code key}, or -1. */
+        int line(String key) {
+            Integer i = first.get(key);
+            return i == null ? -1 : i;
+        }
+    }
+
+    /** The layout of the last parse (racing parses may replace each other's: it is made again). */
+    private static volatile Layout last;
+
     private final String text;
+    private final Layout layout;
     private final int size;
     /** Per line: start in {@link #text}; the next line's start is past this line's newline. */
     private final int[] start;
@@ -29,6 +69,9 @@ public final class HostMeminfo {
     private final int[] end;
 
     private HostMeminfo(String text, int size, int[] start, int[] keyEnd, int[] end) {
+        Layout l = last;
+        if (l == null || !l.matches(text, size, start, keyEnd)) last = l = new Layout(text, size, start, keyEnd);
+        this.layout = l;
         this.text = text;
         this.size = size;
         this.start = start;
@@ -72,6 +115,11 @@ public final class HostMeminfo {
         return Long.parseLong(text, i, j, 10);
     }
 
+    /** The keys line by line, shared with every parse of a text with the same keys in the same order. */
+    public Layout layout() {
+        return layout;
+    }
+
     /** Number of lines. */
     public int size() {
         return size;
@@ -100,7 +148,9 @@ public final class HostMeminfo {
 
     /** The value of {@code key} in kB, or {@code dflt} if the host has no such line. */
     public long kb(String key, long dflt) {
-        for (int i = 0; i < size; i++) {
+        int from = layout.line(key);
+        if (from < 0) return dflt;
+        for (int i = from; i < size; i++) {
             if (keyIs(i, key)) {
                 long v = number(i);
                 if (v >= 0) return v;

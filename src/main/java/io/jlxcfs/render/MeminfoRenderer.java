@@ -41,13 +41,31 @@ public final class MeminfoRenderer {
 
     public static String render(HostMeminfo host, MemoryStats m, boolean swap, boolean zswap) {
         long[] v = compute(host, m, swap, zswap);
+        int[] replaced = replaced(host);
         StringBuilder sb = Scratch.builder();
         for (int i = 0; i < host.size(); i++) {
-            int k = replaced(host, i);
+            int k = replaced[i];
             if (k < 0) host.appendRaw(i, sb);
             else line(sb, KEYS[k], v[k]);
         }
         return sb.toString();
+    }
+
+    /** Which of {@link #KEYS} each line of a host layout is (-1: the host's line), worked out once per layout. */
+    private record Plan(HostMeminfo.Layout layout, int[] replaced) {
+    }
+
+    private static volatile Plan plan;
+
+    /** The KEYS index of each host line (-1 for the host's own). */
+    private static int[] replaced(HostMeminfo host) {
+        Plan p = plan;
+        if (p == null || p.layout() != host.layout()) {
+            int[] r = new int[host.size()];
+            for (int i = 0; i < r.length; i++) r[i] = replaced(host, i);
+            plan = p = new Plan(host.layout(), r);
+        }
+        return p.replaced();
     }
 
     /** The KEYS index of host line {@code i}'s key, or -1 if the line is the host's. */

@@ -28,4 +28,18 @@ class HostMeminfoTest {
         assertEquals(new HostMeminfo.Line("HugePages_Total", 0, "HugePages_Total:       0"), h.lines().get(1));
         assertEquals(List.of(), HostMeminfo.parse("").lines());
     }
+
+    @Test
+    void textsWithTheSameKeysShareALayoutAndKeysAreFoundThroughIt() {
+        HostMeminfo a = HostMeminfo.parse("MemTotal: 1 kB\nSwapTotal: 2 kB\nSwapTotal: 3 kB\n");
+        HostMeminfo b = HostMeminfo.parse("MemTotal: 10 kB\nSwapTotal: x kB\nSwapTotal: 30 kB\n");
+        assertTrue(a.layout() == b.layout(), "same keys, same order: one layout");
+        assertEquals(2, a.kb("SwapTotal", -1));
+        assertEquals(30, b.kb("SwapTotal", -1), "the first line with a number, as without a layout");
+        HostMeminfo c = HostMeminfo.parse("SwapTotal: 4 kB\nMemTotal: 5 kB\n");
+        assertFalse(c.layout() == a.layout());
+        assertEquals(4, c.kb("SwapTotal", -1));
+        assertEquals(5, c.kb("MemTotal", -1));
+        assertEquals(-1, c.kb("Cached", -1));
+    }
 }
