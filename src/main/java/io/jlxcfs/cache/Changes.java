@@ -24,9 +24,9 @@ import io.jlxcfs.daemon.Log;
  * <ul>
  * <li>limit files written and cgroups removed (the {@link Invalidator}'s inotify descriptor);</li>
  * <li>any write to a file of a cgroup filesystem ({@code fanotify} marks on each cgroup
- * superblock, {@code FAN_MODIFY}): moving a task means writing its id to a {@code cgroup.procs}
- * or {@code tasks} file, so while no such event arrived, no caller moved and {@link #moves()}
- * stands still;</li>
+ * superblock, {@code FAN_MODIFY}): moving a task means writing its id to a {@code cgroup.procs},
+ * {@code tasks} or {@code cgroup.threads} file, so while no write to one of those arrived (the
+ * event's descriptor names the file), no caller moved and {@link #moves()} stands still;</li>
  * <li>callers that exited: their pidfds become readable when they do, before the pid can be
  * reused.</li>
  * </ul>
@@ -138,12 +138,12 @@ final class Changes implements AutoCloseable {
         return provesMoves;
     }
 
-    /** Advances on every write to a cgroup file (moves among them) and on lost events. */
+    /** Advances on every write to a task file (every move) and on lost events. */
     long moves() {
         return moves.get();
     }
 
-    /** Writes to cgroup files seen (for operators). */
+    /** Writes to cgroup files seen, task files or not (for operators). */
     long moveEvents() {
         return moveEvents.get();
     }
@@ -212,26 +212,49 @@ final class Changes implements AutoCloseable {
         }
     }
 
-    /** Reads every queued fanotify event and closes the descriptors they carry. */
+    /**
+     * Reads every queued fanotify event and closes the descriptors they carry. Only a write to a
+     * task file ({@code cgroup.procs}, {@code tasks}, {@code cgroup.threads}) can move a task, so
+     * only those (or an event whose file cannot be named: a lost event, a queue overflow) make
+     * callers check again; limit writes are the inotify side's.
+     */
     private void drainFanotify(Scratch s) {
-        boolean any = false;
+        boolean move = false;
         while (true) {
             long n = libc_h.read(s.cs, fanFd, s.buf, s.buf.byteSize());
             if (n <= 0) break;
-            any = true;
             long off = 0;
             while (off + fanotify_event_metadata.sizeof() <= n) {
                 MemorySegment ev = s.buf.asSlice(off);
                 int len = fanotify_event_metadata.event_len(ev);
                 int fd = fanotify_event_metadata.fd(ev);
-                if (fd >= 0) libc_h.close(s.cs, fd);
+                if (fd >= 0) {
+                    move |= movesTasks(fd);
+                    libc_h.close(s.cs, fd);
+                } else {
+                    move = true; // FAN_NOFD: the queue overflowed
+                }
                 moveEvents.incrementAndGet();
                 if (len <= 0) break;
                 off += len;
             }
         }
         // bumped after the queue is empty: a later poll that sees no event sees this value
-        if (any) moves.incrementAndGet();
+        if (move) moves.incrementAndGet();
+    }
+
+    /** The task files: writing a pid or tid to one of these is how a task moves. */
+    private static final Set<String> TASK_FILES = Set.of("cgroup.procs", "tasks", "cgroup.threads");
+
+    /** Whether the file behind an event's descriptor is a task file; true when it cannot be named. */
+    static boolean movesTasks(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            if (target.endsWith(" (deleted)")) target = target.substring(0, target.length() - 10);
+            return TASK_FILES.contains(target.substring(target.lastIndexOf('/') + 1));
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     /**

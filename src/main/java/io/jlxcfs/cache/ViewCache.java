@@ -56,7 +56,7 @@ public final class ViewCache implements Renderer {
      * @param callerCpusetReads opens that re-read only the caller's {@code /proc/PID/cpuset} (and its init's):
      *                      past the window with no cgroup write seen, where a hotplug may have moved it
      * @param callerReads   opens that re-read the caller's {@code /proc/PID/cgroup} (and its namespace init's)
-     * @param cgroupWrites  writes to cgroup files seen (fanotify; each makes callers re-check once)
+     * @param cgroupWrites  writes to cgroup files seen (fanotify; those to task files make callers re-check once)
      * @param callersResolved callers resolved afresh (a new pid, or one that moved or whose files were gone)
      */
     public record Stats(long hits, long misses, long invalidations, long evictions, long bytes, int entries,

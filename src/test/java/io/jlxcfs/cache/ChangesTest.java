@@ -1,6 +1,7 @@
 package io.jlxcfs.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,5 +36,33 @@ class ChangesTest {
         assertEquals("/a\\b", Changes.unescape("/a\\134b"));
         assertEquals("/plain", Changes.unescape("/plain"));
         assertEquals("/trailing\\04", Changes.unescape("/trailing\\04"));
+    }
+
+    /** Only a write to a task file can move a task; a file that cannot be named counts as one. */
+    @Test
+    void onlyTaskFilesMoveTasks(@TempDir Path dir) throws Exception {
+        for (String name : new String[] {"cgroup.procs", "tasks", "cgroup.threads", "memory.limit_in_bytes", "cpu.max"}) {
+            Path f = java.nio.file.Files.writeString(dir.resolve(name), "");
+            int fd = openFd(f);
+            try {
+                assertEquals(name.contains("procs") || name.equals("tasks") || name.contains("threads"),
+                        Changes.movesTasks(fd), name);
+                java.nio.file.Files.delete(f);
+                assertEquals(name.contains("procs") || name.equals("tasks") || name.contains("threads"),
+                        Changes.movesTasks(fd), name + ", deleted");
+            } finally {
+                try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                    io.jlxcfs.bindings.libc.libc_h.close(io.jlxcfs.bindings.libc.libc_h.callState(a), fd);
+                }
+            }
+        }
+        assertTrue(Changes.movesTasks(987_654), "no such descriptor: taken for a move");
+    }
+
+    private static int openFd(Path f) {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            return io.jlxcfs.bindings.libc.libc_h.open(io.jlxcfs.bindings.libc.libc_h.callState(a),
+                    a.allocateFrom(f.toString()), 0x80000, 0);
+        }
     }
 }

@@ -301,4 +301,35 @@ class ViewCacheTest {
             if (root()) assertTrue(s.cgroupWrites() >= 1 && s.callersProven() >= 1, s.toString());
         }
     }
+
+    /**
+     * A write to a limit file is seen by fanotify too, but moves no task: callers stay proven
+     * (the limit itself reaches the views through inotify), where a write to a task file makes
+     * them check again.
+     */
+    @Test
+    @EnabledIf("io.jlxcfs.testing.TestCgroup#v1MemoryAvailable")
+    void aLimitWriteMakesNoCallerCheckAgainATaskFileWriteDoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(root(), "fanotify needs CAP_SYS_ADMIN");
+        int pid = (int) ProcessHandle.current().pid();
+        try (ViewCache cache = cache(files()); TestCgroup other = TestCgroup.memory("vc-limit-write", 40L << 20)) {
+            cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            ViewCache.Stats before = cache.stats();
+            other.write("memory.limit_in_bytes", String.valueOf(50L << 20));
+            cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+            ViewCache.Stats after = cache.stats();
+            assertTrue(after.cgroupWrites() > before.cgroupWrites(), "the write was seen: " + after);
+            assertEquals(before.callerReads(), after.callerReads(), "no task moved: " + after);
+
+            Process p = new ProcessBuilder("sleep", "60").start();
+            try {
+                other.addProcess(p.pid()); // a task file write: every caller checks once
+                cache.snapshot(VirtualFile.PROC_MEMINFO, pid).release();
+                assertEquals(after.callerReads() + 1, cache.stats().callerReads(), cache.stats().toString());
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
 }
