@@ -19,7 +19,7 @@ import io.jlxcfs.caller.CgroupPaths;
  * pid -> whose view. Each resolved caller keeps its {@code /proc/PID/cgroup} open and, where the
  * kernel gives one, a pidfd that becomes readable when it exits ({@link Changes}). An open is
  * answered from memory when nothing can have changed: the caller has not exited (its pidfd would
- * have been seen), no cgroup file was written since it was last checked (a move is such a write;
+ * have been seen), no task file was written since it was last checked (a move is such a write;
  * {@link Changes#moves()}), and either the last check is younger than {@code revalidateNanos}
  * (the freshness window) or no CPU or memory node went on- or offline since ({@link Hotplug}:
  * cpuset v1's moves after a hotplug are the one move the kernel makes without a write). Past

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * parent (from a work item, shortly after the hotplug). {@link Changes} sees every move made by a
  * write; this sees the hotplugs, by comparing the online CPU and memory-node sets with what they
  * were, at most once per window for the whole daemon (one small sysfs {@code pread} each, instead
- * of one {@code /proc/PID/cgroup} read per caller per window).
+ * of one {@code /proc/PID/cpuset} read per caller per window).
  *
  * <p>A caller last checked before a change was seen, or within {@link #GRACE_NANOS} after it (the
  * moves may still be coming), must be checked again; one checked later is in place. Without the

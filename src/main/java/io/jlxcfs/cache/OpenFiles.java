@@ -69,6 +69,16 @@ public final class OpenFiles extends CgroupFs {
      * @param oneRecord see {@link KeptFd#oneRecord}
      */
     private record Kind(boolean keepable, boolean host, boolean limit, boolean oneRecord) {
+        /** The sixteen kinds, made once: thousands of paths share them. */
+        private static final Kind[] ALL = new Kind[16];
+
+        static {
+            for (int i = 0; i < 16; i++) ALL[i] = new Kind((i & 1) != 0, (i & 2) != 0, (i & 4) != 0, (i & 8) != 0);
+        }
+
+        static Kind of(boolean keepable, boolean host, boolean limit, boolean oneRecord) {
+            return ALL[(keepable ? 1 : 0) | (host ? 2 : 0) | (limit ? 4 : 0) | (oneRecord ? 8 : 0)];
+        }
     }
 
     private final Map<Path, Kind> kinds = new ConcurrentHashMap<>(256);
@@ -77,7 +87,7 @@ public final class OpenFiles extends CgroupFs {
         Kind k = kinds.get(p);
         if (k != null) return k;
         boolean host = p.startsWith(procRoot);
-        k = new Kind(keepable(p), host, !host && LIMITS.contains(String.valueOf(p.getFileName())), oneRecord(p));
+        k = Kind.of(keepable(p), host, !host && LIMITS.contains(String.valueOf(p.getFileName())), oneRecord(p));
         if (kinds.size() >= maxOpen) kinds.clear(); // paths of cgroups long gone: worked out again when met
         kinds.put(p, k);
         return k;

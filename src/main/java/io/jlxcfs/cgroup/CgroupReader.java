@@ -39,7 +39,13 @@ public final class CgroupReader {
         final Path path;
         /** The parent cgroup, null at the hierarchy's top. */
         final Dir parent;
-        private final java.util.Map<String, Path> files = new java.util.concurrent.ConcurrentHashMap<>(8);
+        /**
+         * The control files asked for so far (a handful: the names are the readers' constants),
+         * name and path at the same index; copied on write, so a lookup takes no lock and a
+         * thousand cgroups cost a few hundred bytes each, not a map each.
+         */
+        private volatile String[] names = new String[0];
+        private volatile Path[] files = new Path[0];
 
         Dir(Path path, Dir parent) {
             this.path = path;
@@ -47,12 +53,28 @@ public final class CgroupReader {
         }
 
         Path file(String name) {
-            Path f = files.get(name);
-            if (f == null) {
-                f = path.resolve(name);
-                files.put(name, f);
+            Path[] f = files;
+            String[] n = names;
+            for (int i = 0; i < Math.min(n.length, f.length); i++) {
+                if (n[i] == name || n[i].equals(name)) return f[i];
             }
-            return f;
+            return add(name);
+        }
+
+        private synchronized Path add(String name) {
+            String[] n = names;
+            for (int i = 0; i < n.length; i++) {
+                if (n[i].equals(name)) return files[i];
+            }
+            Path p = path.resolve(name);
+            if (n.length >= 32) return p; // not a reader's constant: not kept
+            Path[] f = java.util.Arrays.copyOf(files, n.length + 1);
+            f[n.length] = p;
+            files = f; // before the names: a reader that sees a name sees its path
+            String[] m = java.util.Arrays.copyOf(n, n.length + 1);
+            m[n.length] = name;
+            names = m;
+            return p;
         }
     }
 
