@@ -49,8 +49,8 @@ final class CallerCache {
         final KeptFd view;
         final byte[] viewText;
         /**
-         * The caller's {@code /proc/PID/cpuset} (and its init's), opened at the first check past
-         * the window; null before, {@link #CLOSED} once the entry is closed.
+         * The caller's {@code /proc/PID/cpuset} (and its init's), opened at the first cpuset check
+         * (past a zero window, or in a hotplug's grace); null before, {@link #CLOSED} once closed.
          */
         private final java.util.concurrent.atomic.AtomicReference<Cpusets> cpusets =
                 new java.util.concurrent.atomic.AtomicReference<>();
@@ -198,6 +198,7 @@ final class CallerCache {
         if (e != null) {
             long now = clock.getAsLong();
             long moves = changes.moves();
+            boolean cpusetCheck = false;
             if (e.pidfd >= 0 && e.validMoves == moves) {
                 if (!cpusetMoves || now - e.validatedAt < revalidateNanos || hotplug.quietSince(e.validatedAt, now)) {
                     e.file.lastUse = now;
@@ -212,13 +213,15 @@ final class CallerCache {
                     return e.caller;
                 }
                 e.dropCpusets(); // changed (or not kept yet): the whole file decides, and they are kept afresh
+                cpusetCheck = true;
             }
             checked.increment();
             if (e.matches(rb)) {
                 e.validMoves = moves;
                 e.validatedAt = now;
                 e.file.lastUse = now;
-                if (cpusetMoves && e.pidfd >= 0 && !e.keepsCpusets()) e.keepCpusets(procRoot, pid, rb, now);
+                // kept only once a cpuset check is needed at all (a zero window; a hotplug's grace)
+                if (cpusetCheck && !e.keepsCpusets()) e.keepCpusets(procRoot, pid, rb, now);
                 return e.caller;
             }
             forget(pid, e);
