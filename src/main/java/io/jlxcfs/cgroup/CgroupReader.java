@@ -93,20 +93,34 @@ public final class CgroupReader {
         java.util.Map<String, Dir> known = dirs.computeIfAbsent(controller, k -> new java.util.concurrent.ConcurrentHashMap<>());
         Dir d = known.get(cgPath);
         if (d != null) return d;
-        Path p = resolveDir(controller, cgPath);
-        if (p == null) return null;
-        int slash = cgPath.lastIndexOf('/');
-        Dir parent = cgPath.equals("/") ? null : node(controller, slash <= 0 ? "/" : cgPath.substring(0, slash));
-        d = new Dir(p, parent);
-        if (known.size() >= DIRS_PER_CONTROLLER) known.clear(); // thousands of cgroups came and went
-        known.put(cgPath, d);
-        return d;
+        if (resolveDir(controller, cgPath) == null) return null;
+        // the ancestors not known yet, nearest first, up to a known one or the top (no recursion:
+        // however deep the path, the stack stays flat)
+        List<String> missing = new ArrayList<>();
+        Dir parent = null;
+        for (String at = cgPath; ; ) {
+            missing.add(at);
+            if (at.equals("/")) break;
+            int slash = at.lastIndexOf('/');
+            at = slash <= 0 ? "/" : at.substring(0, slash);
+            parent = known.get(at);
+            if (parent != null) break;
+        }
+        for (int i = missing.size() - 1; i >= 0; i--) {
+            String at = missing.get(i); // valid: a prefix of the checked path
+            Path p = parent == null ? h.dir(controller) : parent.path.resolve(at.substring(at.lastIndexOf('/') + 1));
+            parent = new Dir(p, parent);
+            if (known.size() >= DIRS_PER_CONTROLLER) known.clear(); // thousands of cgroups came and went
+            known.put(missing.get(i), parent);
+        }
+        return parent;
     }
 
     private Path resolveDir(String controller, String cgPath) {
         Path base = h.dir(controller);
         if (base == null || cgPath == null || !cgPath.startsWith("/")) return null;
         String rel = cgPath.substring(1);
+        if (rel.startsWith("/")) return null; // "//x" would resolve to /x, outside the hierarchy
         for (String seg : rel.split("/")) {
             if (seg.equals("..") || seg.equals(".")) return null;
         }
