@@ -83,13 +83,25 @@ public final class OpenFiles extends CgroupFs {
 
     private final Map<Path, Kind> kinds = new ConcurrentHashMap<>(256);
 
+    /** Paths whose kind is remembered (tests). */
+    int kindsKept() {
+        return kinds.size();
+    }
+
+    /** Paths whose kind is remembered at most (cgroup and host files; a process's are never reused). */
+    private static final int MAX_KINDS = 65_536;
+
     private Kind kind(Path p) {
         Kind k = kinds.get(p);
         if (k != null) return k;
         boolean host = p.startsWith(procRoot);
-        k = Kind.of(keepable(p), host, !host && LIMITS.contains(String.valueOf(p.getFileName())), oneRecord(p));
-        if (kinds.size() >= maxOpen) kinds.clear(); // paths of cgroups long gone: worked out again when met
-        kinds.put(p, k);
+        boolean keepable = keepable(p);
+        k = Kind.of(keepable, host, !host && LIMITS.contains(String.valueOf(p.getFileName())), oneRecord(p));
+        // a process's file (/proc/TID/stat of every thread a count looks at) is not met again
+        if (keepable) {
+            if (kinds.size() >= MAX_KINDS) kinds.clear(); // paths of cgroups long gone: worked out again when met
+            kinds.put(p, k);
+        }
         return k;
     }
 

@@ -46,6 +46,23 @@ class OpenFilesTest {
         assertNull(files.keyValues(tmp.resolve("absent")));
     }
 
+    /** A process's files are read and forgotten: every thread a count looks at leaves nothing behind. */
+    @Test
+    void processFilesLeaveNothingBehind() throws Exception {
+        Path proc = tmp.resolve("proc");
+        OpenFiles files = new OpenFiles(proc, 16);
+        for (int tid = 100; tid < 150; tid++) {
+            Path stat = Files.createDirectories(proc.resolve(String.valueOf(tid))).resolve("stat");
+            Files.writeString(stat, tid + " (x) R 1\n");
+            assertEquals(tid + " (x) R 1\n", files.read(stat));
+        }
+        assertEquals(0, files.kindsKept());
+        assertEquals(0, files.held());
+        files.read(Files.writeString(tmp.resolve("memory.usage_in_bytes"), "1\n"));
+        assertEquals(1, files.kindsKept());
+        files.close();
+    }
+
     @Test
     void oneRecordFilesAreTheCgroupControlFilesAndSingleOpenProcFiles() {
         Path proc = tmp.resolve("proc");
