@@ -106,7 +106,11 @@ public final class ViewCache implements Renderer {
         this.freshnessNanos = freshnessNanos;
         this.maxBytes = maxBytes;
         this.clock = clock;
-        this.invalidator = new Invalidator(files::forget, 16384);
+        CgroupReader reader = views.cgroupReader();
+        this.invalidator = new Invalidator(d -> {
+            files.forget(d);
+            reader.forget(d);
+        }, 16384);
         this.changes = new Changes(invalidator, cgroupMounts, this::exited);
         this.hotplug = hotplug;
         if (changes.provesMoves() && !cpusetOnV1) {

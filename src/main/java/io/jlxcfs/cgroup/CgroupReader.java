@@ -79,7 +79,7 @@ public final class CgroupReader {
     }
 
     /** Resolved directories per controller and cgroup path (the paths callers name, shared strings). */
-    private final java.util.Map<String, java.util.Map<String, Dir>> dirs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, Dir>> dirs = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int DIRS_PER_CONTROLLER = 16384;
 
     /** The directory of {@code cgPath} in {@code controller}'s hierarchy; null if not resolvable. */
@@ -114,6 +114,24 @@ public final class CgroupReader {
             known.put(missing.get(i), parent);
         }
         return parent;
+    }
+
+    /** Directories kept, over all hierarchies (tests). */
+    int dirsKept() {
+        return dirs.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /**
+     * Forgets a removed cgroup's directory, with the file paths it kept, in every hierarchy it
+     * belongs to (its descendants went first: a cgroup with children cannot be removed).
+     */
+    public void forget(Path dir) {
+        for (Map.Entry<String, Map<String, Dir>> e : dirs.entrySet()) {
+            Path base = h.dir(e.getKey());
+            if (base == null || !dir.startsWith(base)) continue;
+            String rel = base.relativize(dir).toString();
+            e.getValue().remove("/" + rel);
+        }
     }
 
     private Path resolveDir(String controller, String cgPath) {

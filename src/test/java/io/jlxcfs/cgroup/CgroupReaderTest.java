@@ -43,4 +43,20 @@ class CgroupReaderTest {
         Files.writeString(root.resolve("memory/a/memory.limit_in_bytes"), "garbage\n");
         assertEquals(2000, r.memory("/a/b", false).limit(), "an unreadable ancestor is skipped");
     }
+
+    /** A removed cgroup's directory goes, with the file paths it kept; its parent stays. */
+    @Test
+    void aRemovedCgroupIsForgotten(@TempDir Path root) throws Exception {
+        Path b = Files.createDirectories(root.resolve("memory/a/b"));
+        Files.createDirectories(root.resolve("cpu"));
+        CgroupReader r = new CgroupReader(Hierarchies.detect(root), new CgroupFs());
+        r.dir("memory", "/a/b");
+        r.dir("cpu", "/");
+        assertEquals(4, r.dirsKept(), "/a/b, /a and / of memory, / of cpu");
+        r.forget(b);
+        assertEquals(3, r.dirsKept());
+        r.forget(root.resolve("elsewhere/x"));
+        assertEquals(3, r.dirsKept());
+        assertEquals(b, r.dir("memory", "/a/b"), "made again when met again");
+    }
 }
