@@ -224,14 +224,22 @@ public final class FuseServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger alive = new java.util.concurrent.atomic.AtomicInteger();
 
     private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
+    /** Workers waiting in the device above which one that finishes a request parks. */
+    static final int PARK_ABOVE = 2;
+    /** Parked workers, the last parked on top (the hottest is woken first). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Thread> parked = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger result = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Workers are started as libfuse does: one at first, another whenever a worker takes a request
      * and none is left waiting, up to {@link Config#workers()}; idle ones stay (a thread start is
-     * not free). The kernel hands requests to waiting readers in turn, so a lone client is served
-     * by two hot threads rather than rotating over all of them.
+     * not free). The kernel hands each request to the reader that has waited longest, so every
+     * worker waiting in the device would take turns and each request would meet the coldest
+     * thread (its stack, its buffers, its caches); so a worker that finishes a request while
+     * {@link #PARK_ABOVE} others already wait parks instead (last parked, first woken), and a
+     * worker that takes the last waiter's place wakes one. A lone client is then served by the
+     * two or three threads that stay hot, and a burst still finds every worker.
      */
     private int javaLoop() {
         spawnWorker();
@@ -262,6 +270,17 @@ public final class FuseServer implements AutoCloseable {
             workerGone();
             Log.once(Log.WARNING, "worker-start", "cannot start a FUSE worker: %s", e);
         }
+    }
+
+    /** Parks this worker until a worker takes the last waiter's place (or the server stops). */
+    private void park() {
+        Thread me = Thread.currentThread();
+        parked.addFirst(me);
+        // looked at again once on the stack: whoever emptied the device before could not see us
+        while (idle.get() > 0 && !io.stopping() && parked.contains(me)) {
+            java.util.concurrent.locks.LockSupport.park(this);
+        }
+        parked.remove(me);
     }
 
     private void workerGone() {
@@ -313,7 +332,11 @@ public final class FuseServer implements AutoCloseable {
                 } else {
                     res = fuse_lowlevel_h.fuse_session_receive_buf(se, buf);
                 }
-                if (idle.decrementAndGet() == 0 && res > 0 && !io.stopping()) spawnWorker();
+                if (idle.decrementAndGet() == 0 && res > 0 && !io.stopping()) {
+                    Thread t = parked.pollFirst(); // the last waiter is busy now: wake the hottest parked one
+                    if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
+                    else spawnWorker();
+                }
                 if (res == -Errno.EINTR || res == -Errno.EAGAIN) continue;
                 if (res <= 0) {
                     if (res < 0 && !direct) result.compareAndSet(0, (int) res);
@@ -325,6 +348,7 @@ public final class FuseServer implements AutoCloseable {
                     fuse_buf.flags(buf, 0);
                 }
                 fuse_lowlevel_h.fuse_session_process_buf(se, buf);
+                if (idle.get() > PARK_ABOVE) park();
             }
             if (!direct) libc_h.free(fuse_buf.mem(buf));
         } catch (Throwable t) {
@@ -365,6 +389,7 @@ public final class FuseServer implements AutoCloseable {
             stopping = true;
         }
         if (io != null) io.stop();
+        for (Thread t : parked) java.util.concurrent.locks.LockSupport.unpark(t);
         if (config.libfuseLoop()) {
             MemorySegment se = session;
             synchronized (lock) {

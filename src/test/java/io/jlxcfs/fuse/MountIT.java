@@ -237,4 +237,56 @@ class MountIT {
         assertTrue(r2.exit() != 0, r2.out());
         assertTrue(r2.out().contains("Unknown option"), r2.out());
     }
+
+    /**
+     * After a burst has started every worker, the workers a lone reader leaves over park instead
+     * of queueing in the device, where the kernel would hand each request to the one that waited
+     * longest (the coldest). Seen from outside: once the reader stops, at most
+     * {@link FuseServer#PARK_ABOVE} + 1 workers wait in {@code fuse_dev_do_read}, the others in a futex.
+     */
+    @Test
+    void workersALoneReaderDoesNotNeedParkAfterABurst() throws Exception {
+        Path f = d.file("proc/meminfo");
+        List<Thread> burst = new ArrayList<>();
+        AtomicBoolean go = new AtomicBoolean(true);
+        for (int i = 0; i < 8; i++) {
+            burst.add(Thread.ofPlatform().start(() -> {
+                while (go.get()) {
+                    try {
+                        Files.readAllBytes(f);
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }));
+        }
+        Thread.sleep(1500);
+        go.set(false);
+        for (Thread t : burst) t.join();
+        java.util.Map<String, String> atBurst = workerWaits();
+        assertTrue(atBurst.size() >= 4, "the burst started workers: " + atBurst);
+        for (int i = 0; i < 500; i++) Files.readAllBytes(f);
+        Thread.sleep(300); // the last release is answered after close returns
+        java.util.Map<String, String> waits = workerWaits();
+        long inDevice = waits.values().stream().filter(w -> w.contains("fuse_dev")).count();
+        long parked = waits.values().stream().filter(w -> w.contains("futex")).count();
+        assertTrue(inDevice >= 1 && inDevice <= FuseServer.PARK_ABOVE + 1, "waiting in the device: " + waits);
+        assertEquals(waits.size() - inDevice, parked, "the others are parked: " + waits);
+    }
+
+    /** Each FUSE worker thread of the daemon (by name) and where it sleeps ({@code wchan}). */
+    private static java.util.Map<String, String> workerWaits() throws java.io.IOException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + d.pid() + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    if (comm.startsWith("jlxcfs-fuse")) out.put(comm, Files.readString(t.resolve("wchan")).trim());
+                } catch (java.io.IOException gone) {
+                    // a thread that ended in between
+                }
+            }
+        }
+        return out;
+    }
 }
