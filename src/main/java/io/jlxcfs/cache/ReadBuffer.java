@@ -61,7 +61,7 @@ final class ReadBuffer {
     /** {@code bytes} (a slice of this buffer, or null) as "key value" lines ({@link CgroupFs#keyValues(byte[], int)}), or null. */
     java.util.Map<String, Long> keyValues(MemorySegment bytes) {
         if (bytes == null) return null;
-        return io.jlxcfs.cgroup.CgroupFs.keyValues(heap, onHeap(bytes));
+        return CgroupFs.keyValues(heap, onHeap(bytes));
     }
 
     /** Copies {@code bytes} to the start of this thread's heap array; their length. */

@@ -68,12 +68,8 @@ public class CgroupFs {
             if (sp > at && sp < eol) {
                 String key = Keys.of(b, at, sp);
                 if (layout != null) layout.add(key);
-                long v = digits(b, sp + 1, eol);
+                long v = value(b, sp + 1, eol);
                 if (v >= 0) m.add(key, v);
-                else { // not plain digits: the general rules (trim, huge values)
-                    Long big = Values.counter(new String(b, sp + 1, eol - sp - 1, StandardCharsets.ISO_8859_1));
-                    if (big != null) m.add(key, big);
-                }
             } else {
                 layout = null;
             }
@@ -83,8 +79,19 @@ public class CgroupFs {
         return m;
     }
 
+    /**
+     * The counter in b[from, to): plain digits parsed in place, anything else by the general rules
+     * of {@link Values#counter} (trim, huge values); -1 if it is not one.
+     */
+    static long value(byte[] b, int from, int to) {
+        long v = digits(b, from, to);
+        if (v >= 0) return v;
+        Long big = Values.counter(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+        return big == null ? -1 : big;
+    }
+
     /** The first {@code c} in b[from, to), or {@code to}. */
-    private static int indexOf(byte[] b, byte c, int from, int to) {
+    static int indexOf(byte[] b, byte c, int from, int to) {
         for (int i = from; i < to; i++) {
             if (b[i] == c) return i;
         }

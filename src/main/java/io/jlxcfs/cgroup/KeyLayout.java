@@ -61,8 +61,8 @@ final class KeyLayout {
 
     /**
      * b[0, n) parsed along the layout its first key names, or null if there is none or the file's
-     * keys are not that layout's (the general parse then decides). A value that is not plain
-     * digits leaves its key out, as the general parse would unless {@link Values#counter} takes it.
+     * keys are not that layout's (the general parse then decides). Values as the general parse
+     * takes them ({@link CgroupFs#value}).
      */
     static Counters parse(byte[] b, int n) {
         int sp = 0;
@@ -84,21 +84,10 @@ final class KeyLayout {
             byte[] k = lineKeys[i];
             int end = at + k.length;
             if (end >= n || b[end] != ' ' || !Arrays.equals(b, at, end, k, 0, k.length)) return null;
-            long v = 0;
-            int j = end + 1, digits = 0;
-            boolean plain = true;
-            for (; j < n && b[j] != '\n'; j++) {
-                int c = b[j] - '0';
-                if (c < 0 || c > 9 || ++digits > 18) plain = false;
-                else v = v * 10 + c;
-            }
-            if (plain && digits > 0) {
-                m.set(lineSlots[i], v);
-            } else {
-                Long big = Values.counter(new String(b, end + 1, j - end - 1, java.nio.charset.StandardCharsets.ISO_8859_1));
-                if (big != null) m.set(lineSlots[i], big);
-            }
-            at = j + 1;
+            int eol = CgroupFs.indexOf(b, (byte) '\n', end + 1, n);
+            long v = CgroupFs.value(b, end + 1, eol);
+            if (v >= 0) m.set(lineSlots[i], v);
+            at = eol + 1;
         }
         return at >= n ? m : null; // lines past the layout's: not this layout
     }
