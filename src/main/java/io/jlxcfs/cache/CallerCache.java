@@ -106,12 +106,12 @@ final class CallerCache {
          * resolved from (a hotplug move in between is not vouched for).
          */
         void keepCpusets(Path procRoot, int pid, ReadBuffer rb, long now) {
-            KeptFd own = KeptFd.open(procRoot.resolve(pid + "/cpuset").toString(), true, rb.callState, now);
+            KeptFd own = procFile(procRoot, pid, "cpuset", rb, now);
             byte[] ownText = cpusetText(own, text, rb);
             KeptFd init = null;
             byte[] initText = null;
             if (ownText != null && view != null) {
-                init = KeptFd.open(procRoot.resolve(caller.viewPid() + "/cpuset").toString(), true, rb.callState, now);
+                init = procFile(procRoot, caller.viewPid(), "cpuset", rb, now);
                 initText = cpusetText(init, viewText, rb);
             }
             Cpusets c = new Cpusets(own, ownText, init, initText);
@@ -233,7 +233,7 @@ final class CallerCache {
         // exited, its pidfd is readable, and the next poll drops the entry
         int pidfd = changes.watchExit(pid);
         // /proc/PID/cgroup is one record (single_open): one pread reads it whole
-        KeptFd f = KeptFd.open(procRoot.resolve(pid + "/cgroup").toString(), true, rb.callState, clock.getAsLong());
+        KeptFd f = procFile(procRoot, pid, "cgroup", rb, clock.getAsLong());
         if (f == null) {
             changes.unwatchExit(pidfd);
             return resolver.resolve(pid); // gone: the resolver logs and answers null
@@ -252,8 +252,7 @@ final class CallerCache {
         if (c.viewPid() != pid) {
             // the init's file, read after the resolver read it: kept only if it still names the
             // cgroups the view was resolved from (an init that moved in between: resolve next time)
-            view = KeptFd.open(procRoot.resolve(c.viewPid() + "/cgroup").toString(), true, rb.callState,
-                    clock.getAsLong());
+            view = procFile(procRoot, c.viewPid(), "cgroup", rb, clock.getAsLong());
             MemorySegment vr = view == null ? null : view.readAll(rb);
             viewText = vr == null ? null : vr.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
             if (viewText == null || !c.cgroups().equals(
@@ -269,6 +268,14 @@ final class CallerCache {
         if (prev != null) prev.close(changes);
         if (entries.size() > maxEntries) trim();
         return c;
+    }
+
+    /**
+     * A task's {@code /proc/PID/NAME} kept open (cgroup and cpuset are one seq_file record: one
+     * pread reads them whole); null if it cannot be opened.
+     */
+    static KeptFd procFile(Path procRoot, int pid, String name, ReadBuffer rb, long now) {
+        return KeptFd.open(procRoot.resolve(pid + "/" + name).toString(), true, rb.callState, now);
     }
 
     /**

@@ -114,11 +114,11 @@ public final class ViewCache implements Renderer {
         this.changes = new Changes(invalidator, cgroupMounts, this::exited);
         this.hotplug = hotplug;
         if (changes.provesMoves() && !cpusetOnV1) {
-            Log.info("caller checks: cpuset is not a v1 hierarchy, so only a cgroup write moves a task; a caller's "
+            Log.info("caller checks: cpuset is not a v1 hierarchy, so only a task-file write moves a task; a caller's "
                     + "cgroup file is re-read only after one");
         } else if (changes.provesMoves() && hotplug.active()) {
             Log.info("caller checks: CPU and memory-node hotplug watched too; a caller's cgroup file is re-read only "
-                    + "after a cgroup write or a hotplug, not once per freshness window");
+                    + "after a task-file write, its cpuset file only after a hotplug, not once per freshness window");
         }
         this.callers = new CallerCache(views.callerResolver(), procRoot, callerCap(OpenFiles.fdLimit()), freshnessNanos,
                 changes, hotplug, cpusetOnV1, clock);
