@@ -203,6 +203,14 @@ public final class CgroupReader {
 
     /** CPU figures; each controller path may differ. Null if the cpuset cannot be determined. */
     public CpuStats cpu(String cpuPath, String cpuacctPath, String cpusetPath) {
+        return cpu(cpuPath, cpuacctPath, cpusetPath, true);
+    }
+
+    /**
+     * As {@link #cpu(String, String, String)}; without {@code perCpu} the v1 per-CPU split
+     * ({@code cpuacct.usage_all}) is not read: uptime needs the total only.
+     */
+    public CpuStats cpu(String cpuPath, String cpuacctPath, String cpusetPath, boolean perCpu) {
         int[] cpuset = cpuset(cpusetPath);
         if (cpuset == null) return null;
         double quota = quotaCpus(cpuPath);
@@ -216,9 +224,18 @@ public final class CgroupReader {
         Dir acct = node("cpuacct", cpuacctPath);
         if (acct == null) return new CpuStats(cpuset, quota, null, null, 0, 0, -1);
         Long usage = Values.counter(fs.read(acct.file("cpuacct.usage")));
-        long[][] perCpu = usageAll(acct);
-        return new CpuStats(cpuset, quota, perCpu == null ? null : perCpu[0], perCpu == null ? null : perCpu[1],
+        long[][] split = perCpu ? usageAll(acct) : null;
+        return new CpuStats(cpuset, quota, split == null ? null : split[0], split == null ? null : split[1],
                 0, 0, usage == null ? -1 : usage);
+    }
+
+    /**
+     * Only the limits of {@link #cpu}: the effective cpuset and the quota, no usage (cpuinfo and
+     * the online list need nothing else). Null if the cpuset is unknown.
+     */
+    public CpuStats cpuLimits(String cpuPath, String cpusetPath) {
+        int[] cpuset = cpuset(cpusetPath);
+        return cpuset == null ? null : new CpuStats(cpuset, quotaCpus(cpuPath), null, null, 0, 0, -1);
     }
 
     /** Effective cpuset: v1 cpuset.cpus, v2 cpuset.cpus.effective, walking up to the nearest non-empty. */

@@ -21,6 +21,11 @@ public record HostCpuinfo(List<Block> blocks) {
         blocks = List.copyOf(blocks);
     }
 
+    /** The blocks' processor numbers, ascending (the online CPUs). */
+    public int[] cpuNumbers() {
+        return blocks.stream().mapToInt(Block::processor).filter(n -> n >= 0).sorted().distinct().toArray();
+    }
+
     public static HostCpuinfo parse(String text) {
         List<Block> out = new ArrayList<>();
         int n = text.length();
