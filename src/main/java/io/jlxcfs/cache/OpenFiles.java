@@ -223,6 +223,29 @@ public final class OpenFiles extends CgroupFs {
         }
     }
 
+    /**
+     * A cgroup directory's descriptor kept like a file's (the taskstats count of every stat miss
+     * names the cgroup by one): no open and close per count. Dropped with the cgroup
+     * ({@link #forget}) or when unused ({@link #prune}).
+     */
+    @Override
+    public <T> T withDir(Path dir, java.util.function.IntFunction<T> use) {
+        if (!kind(dir).keepable()) return super.withDir(dir, use);
+        ReadBuffer rb = ReadBuffer.mine();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            KeptFd f = kept(dir, false, rb);
+            if (f == null) return null;
+            if (!f.acquire()) continue; // closed under us: open afresh
+            try {
+                f.lastUse = System.nanoTime();
+                return use.apply(f.fd);
+            } finally {
+                f.release();
+            }
+        }
+        return super.withDir(dir, use);
+    }
+
     @Override
     public boolean exists(Path p) {
         if (open.containsKey(p)) return true;

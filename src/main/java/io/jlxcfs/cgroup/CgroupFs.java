@@ -27,6 +27,29 @@ public class CgroupFs {
         return Files.exists(p);
     }
 
+    /** O_RDONLY | O_DIRECTORY | O_CLOEXEC. */
+    private static final int O_DIRECTORY_CLOEXEC = 0200000 | 02000000;
+
+    /**
+     * Runs {@code use} with a descriptor of the directory {@code dir} (the taskstats request names
+     * a cgroup by one); null if it cannot be opened. Here the descriptor is open for the call
+     * only; the daemon's kept files keep it.
+     */
+    public <T> T withDir(Path dir, java.util.function.IntFunction<T> use) {
+        int fd;
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment cs = io.jlxcfs.bindings.libc.libc_h.callState(a);
+            fd = io.jlxcfs.bindings.libc.libc_h.open(cs, a.allocateFrom(dir.toString(), StandardCharsets.UTF_8),
+                    O_DIRECTORY_CLOEXEC, 0);
+            if (fd < 0) return null;
+            try {
+                return use.apply(fd);
+            } finally {
+                io.jlxcfs.bindings.libc.libc_h.close(cs, fd);
+            }
+        }
+    }
+
     /**
      * Whether {@code dir} has no subdirectory, by its link count alone (2 + its subdirectories on
      * kernfs, ext4, tmpfs): one stat instead of listing and stat-ing every control file. False

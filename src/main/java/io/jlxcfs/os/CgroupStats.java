@@ -57,7 +57,6 @@ public final class CgroupStats {
     private static final int CGROUPSTATS_CMD_GET = 4, CGROUPSTATS_CMD_ATTR_FD = 1, CGROUPSTATS_TYPE_CGROUP_STATS = 1;
     /** nla_type's top bits are flags (NLA_F_NESTED, NLA_F_NET_BYTEORDER). */
     private static final int NLA_TYPE_MASK = 0x3fff;
-    private static final int O_RDONLY_DIRECTORY_CLOEXEC = 0200000 | 02000000;
 
     /** Subtrees deeper than this are not walked. */
     private static final int MAX_DEPTH = 8;
@@ -80,14 +79,34 @@ public final class CgroupStats {
      * answer for it (not a cgroup v1 directory, removed, taskstats unavailable).
      */
     public static Counts subtree(Path dir) {
-        Counts own = of(dir);
+        return subtree(PLAIN, dir);
+    }
+
+    private static final CgroupFs PLAIN = new CgroupFs();
+
+    /** A cgroup's own counts and whether it has no child cgroup. */
+    private record Own(Counts counts, boolean leaf) {
+    }
+
+    /**
+     * As {@link #subtree(Path)}, with directory descriptors from {@code fs} (the daemon keeps
+     * them open). A leaf, the common case, costs one request and one fstat on a kept descriptor.
+     */
+    public static Counts subtree(CgroupFs fs, Path dir) {
+        if (family() <= 0) return null;
+        Channel ch = CHANNEL.get();
+        if (ch.fd < 0) return null;
+        Own own = fs.withDir(dir, fd -> {
+            Counts c = ch.ask(fd);
+            return c == null ? null : new Own(c, ch.leaf(fd));
+        });
         if (own == null) return null;
-        if (CgroupFs.isLeaf(dir)) return own; // a leaf cgroup needs no listing
+        if (own.leaf()) return own.counts(); // a leaf cgroup needs no listing
         Counts sum = Counts.ZERO;
         try (Stream<Path> all = Files.walk(dir, MAX_DEPTH)) {
             List<Path> dirs = all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
             for (Path d : dirs) {
-                Counts c = d.equals(dir) ? own : of(d);
+                Counts c = d.equals(dir) ? own.counts() : fs.withDir(d, ch::ask);
                 if (c != null) sum = sum.plus(c); // a child removed meanwhile has no tasks to count
             }
         } catch (IOException | RuntimeException e) {
@@ -101,16 +120,7 @@ public final class CgroupStats {
         if (family() <= 0) return null;
         Channel ch = CHANNEL.get();
         if (ch.fd < 0) return null;
-        int fd;
-        try (Arena a = Arena.ofConfined()) {
-            fd = libc_h.open(ch.cs, a.allocateFrom(dir.toString(), StandardCharsets.UTF_8), O_RDONLY_DIRECTORY_CLOEXEC, 0);
-        }
-        if (fd < 0) return null;
-        try {
-            return ch.ask(fd);
-        } finally {
-            libc_h.close(ch.cs, fd);
-        }
+        return PLAIN.withDir(dir, ch::ask);
     }
 
     private static int family() {
@@ -132,6 +142,7 @@ public final class CgroupStats {
         final MemorySegment cs = libc_h.callState(arena);
         final MemorySegment out = arena.allocate(64, 8);
         final MemorySegment in = arena.allocate(8192, 8);
+        final MemorySegment st = io.jlxcfs.bindings.libc.stat.allocate(arena);
         /** An 8-aligned copy of the reply's struct, should an attribute ever sit 4-aligned. */
         final MemorySegment stats = cgroupstats.allocate(arena);
         final int fd;
@@ -197,6 +208,14 @@ public final class CgroupStats {
             if (n < nlmsghdr.sizeof() + genlmsghdr.sizeof() || nlmsghdr.nlmsg_type(in) != GENL_ID_CTRL) return -1;
             MemorySegment id = find(n, CTRL_ATTR_FAMILY_ID, 2);
             return id == null ? -1 : Short.toUnsignedInt(id.get(JAVA_SHORT, 0));
+        }
+
+        /**
+         * Whether the directory has no subdirectory, by its link count (2 on kernfs for a
+         * directory without children); false when unsure.
+         */
+        boolean leaf(int dirFd) {
+            return libc_h.fstat(cs, dirFd, st) == 0 && io.jlxcfs.bindings.libc.stat.st_nlink(st) == 2;
         }
 
         Counts ask(int cgroupFd) {

@@ -43,6 +43,8 @@ public final class Views implements Renderer {
     private final CgroupFs fs;
     private final CgroupReader cgroups;
     private final ProcReader proc;
+    /** The host's online CPU list: host cpuinfo is read again when it changes. */
+    private final Path onlineFile;
     private final CallerResolver callers;
     private final ExtraViews extra;
     private volatile boolean passthrough;
@@ -61,6 +63,7 @@ public final class Views implements Renderer {
         }
         this.cgroups = new CgroupReader(h, fs);
         this.proc = new ProcReader(config.procRoot(), fs);
+        this.onlineFile = config.sysRoot().resolve("devices/system/cpu/online");
         this.callers = new CallerResolver(proc);
         this.extra = new ExtraViews(config.procRoot(), config.loadavg(), fs);
     }
@@ -209,15 +212,38 @@ public final class Views implements Renderer {
                 MemoryPolicy.swapUsedKb(m, config.swap()));
     }
 
-    private String cpuinfo(Caller pid) {
-        CpuView v = cpu(pid);
-        HostCpuinfo host = v == null ? null : proc.cpuinfo();
-        return host == null ? null : CpuinfoRenderer.render(host, v.visible);
+    /**
+     * Only the cpuset and quota are read (no usage), and the host's text at most once a second
+     * while the online CPUs stay the same ({@link ProcReader#cpuinfo(String)}); the visible CPUs
+     * are taken among its own blocks, so the text and the numbering always agree.
+     */
+    private String cpuinfo(Caller c) {
+        CpuStats limits = cpuLimits(c);
+        if (limits == null) return null;
+        HostCpuinfo host = proc.cpuinfo(fs.read(onlineFile));
+        if (host == null) return null;
+        int[] cpus = host.cpuNumbers();
+        if (cpus.length == 0) return null;
+        return CpuinfoRenderer.render(host, CpuPolicy.visible(cpus, limits, config.cfs()));
     }
 
-    private String online(Caller pid) {
-        CpuView v = cpu(pid);
-        return v == null ? null : OnlineRenderer.render(v.visible.length);
+    private String online(Caller c) {
+        CpuStats limits = cpuLimits(c);
+        if (limits == null) return null;
+        int[] cpus = onlineCpus();
+        if (cpus == null) return null;
+        return OnlineRenderer.render(CpuPolicy.visible(cpus, limits, config.cfs()).length);
+    }
+
+    /** The caller's cpuset and quota only (cpuinfo and the online list need no usage); null if unreadable. */
+    private CpuStats cpuLimits(Caller c) {
+        if (c == null) return null;
+        boolean v2 = cgroups.hierarchies().isV2();
+        CpuStats limits = cgroups.cpuLimits(c.cgroups().path("cpu", v2), c.cgroups().path("cpuset", v2));
+        if (limits == null) {
+            Log.once(Log.INFO, "cpu-cgroup-unreadable", "cpu/cpuset cgroups of %d unreadable; serving host files", c.pid());
+        }
+        return limits;
     }
 
     private String stat(Caller pid) {
@@ -228,13 +254,30 @@ public final class Views implements Renderer {
         return StatRenderer.render(v.host, rows, counts[0], counts[1]);
     }
 
-    private String uptime(Caller pid) {
-        CpuView v = cpu(pid);
-        if (v == null || v.caller.sharedNs()) return null;
-        HostUptime host = proc.uptime();
+    /** Needs the usage total and the number of visible CPUs only: no per-CPU split, no host /proc/stat. */
+    private String uptime(Caller c) {
+        if (c == null || c.sharedNs()) return null;
+        boolean v2 = cgroups.hierarchies().isV2();
+        CpuStats s = cgroups.cpu(c.cgroups().path("cpu", v2), c.cgroups().path("cpuacct", v2),
+                c.cgroups().path("cpuset", v2), false);
+        if (s == null) {
+            Log.once(Log.INFO, "cpu-cgroup-unreadable", "cpu/cpuset cgroups of %d unreadable; serving host files", c.pid());
+            return null;
+        }
+        int[] cpus = onlineCpus();
+        HostUptime host = cpus == null ? null : proc.uptime();
         if (host == null) return null;
-        double[] u = CpuPolicy.uptime(host.uptime(), v.caller.startTime(), v.stats.usageNs(), v.visible.length);
+        int visible = CpuPolicy.visible(cpus, s, config.cfs()).length;
+        double[] u = CpuPolicy.uptime(host.uptime(), c.startTime(), s.usageNs(), visible);
         return UptimeRenderer.render(u[0], u[1]);
+    }
+
+    /** The host's online CPUs: the sysfs list (one small pread), else /proc/stat's cpuN lines; null if neither. */
+    private int[] onlineCpus() {
+        int[] cpus = io.jlxcfs.cgroup.CpuList.parse(fs.read(onlineFile));
+        if (cpus != null && cpus.length > 0) return cpus;
+        HostStat host = proc.stat();
+        return host == null || host.cpus().isEmpty() ? null : host.cpuNumbers();
     }
 
     private MemoryStats memory(Caller c, boolean swap) {
@@ -279,7 +322,7 @@ public final class Views implements Renderer {
         if (path == null || path.equals("/")) return new int[] {-1, -1};
         if (!v2) {
             Path d = cgroups.dir("cpu", path);
-            CgroupStats.Counts k = d == null ? null : CgroupStats.subtree(d);
+            CgroupStats.Counts k = d == null ? null : CgroupStats.subtree(fs, d);
             if (k != null) return new int[] {(int) Math.min(k.running(), Integer.MAX_VALUE),
                 (int) Math.min(k.uninterruptible() + k.ioWait(), Integer.MAX_VALUE)};
         }

@@ -140,6 +140,32 @@ public final class libc_h {
         }
     }
 
+    private static class fstat {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
+        public static final MemorySegment ADDR = findOrThrow("fstat");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC, CAPTURE_ERRNO);
+    }
+
+    /** Function descriptor for fstat */
+    public static FunctionDescriptor fstat$descriptor() { return fstat.DESC; }
+
+    /** Downcall method handle for fstat */
+    public static MethodHandle fstat$handle() { return fstat.HANDLE; }
+
+    /** Address for fstat */
+    public static MemorySegment fstat$address() { return fstat.ADDR; }
+    /** fstat; the first argument receives errno (allocate with callState(arena)) */
+    public static int fstat(MemorySegment callState, int fd, MemorySegment buf) {
+        var mh$ = fstat.HANDLE;
+        try {
+            return (int) mh$.invokeExact(callState, fd, buf);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class write {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
         public static final MemorySegment ADDR = findOrThrow("write");
