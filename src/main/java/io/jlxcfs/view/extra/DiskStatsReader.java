@@ -43,18 +43,18 @@ public final class DiskStatsReader {
      */
     public static Map<String, DiskCounters> fromBlkioRecursive(String serviced, String merged, String bytes,
                                                               String waitTime, String serviceTime) {
-        Map<String, Map<String, Long>> ios = rwstat(serviced), mrg = rwstat(merged), b = rwstat(bytes),
+        Map<String, long[]> ios = rwstat(serviced), mrg = rwstat(merged), b = rwstat(bytes),
                 wait = rwstat(waitTime), svc = rwstat(serviceTime);
         Map<String, DiskCounters> out = new LinkedHashMap<>();
         for (String dev : union(ios, b)) {
             out.put(dev, new DiskCounters(
-                    get(ios, dev, "Read"), get(mrg, dev, "Read"), get(b, dev, "Read") / 512,
-                    ms(get(svc, dev, "Read") + get(wait, dev, "Read")),
-                    get(ios, dev, "Write"), get(mrg, dev, "Write"), get(b, dev, "Write") / 512,
-                    ms(get(svc, dev, "Write") + get(wait, dev, "Write")),
-                    0, ms(get(svc, dev, "Total")), 0,
-                    get(ios, dev, "Discard"), get(mrg, dev, "Discard"), get(b, dev, "Discard") / 512,
-                    ms(get(svc, dev, "Discard") + get(wait, dev, "Discard")), 0, 0));
+                    get(ios, dev, READ), get(mrg, dev, READ), get(b, dev, READ) / 512,
+                    ms(get(svc, dev, READ) + get(wait, dev, READ)),
+                    get(ios, dev, WRITE), get(mrg, dev, WRITE), get(b, dev, WRITE) / 512,
+                    ms(get(svc, dev, WRITE) + get(wait, dev, WRITE)),
+                    0, ms(get(svc, dev, TOTAL)), 0,
+                    get(ios, dev, DISCARD), get(mrg, dev, DISCARD), get(b, dev, DISCARD) / 512,
+                    ms(get(svc, dev, DISCARD) + get(wait, dev, DISCARD)), 0, 0));
         }
         return out;
     }
@@ -64,26 +64,68 @@ public final class DiskStatsReader {
      * (kernels without CFQ): only completed I/Os and sectors per direction; every other column is 0.
      */
     public static Map<String, DiskCounters> fromBlkioThrottle(String serviced, String bytes) {
-        Map<String, Map<String, Long>> ios = rwstat(serviced), b = rwstat(bytes);
+        Map<String, long[]> ios = rwstat(serviced), b = rwstat(bytes);
         Map<String, DiskCounters> out = new LinkedHashMap<>();
         for (String dev : union(ios, b)) {
-            out.put(dev, new DiskCounters(get(ios, dev, "Read"), 0, get(b, dev, "Read") / 512, 0,
-                    get(ios, dev, "Write"), 0, get(b, dev, "Write") / 512, 0, 0, 0, 0,
-                    get(ios, dev, "Discard"), 0, get(b, dev, "Discard") / 512, 0, 0, 0));
+            out.put(dev, new DiskCounters(get(ios, dev, READ), 0, get(b, dev, READ) / 512, 0,
+                    get(ios, dev, WRITE), 0, get(b, dev, WRITE) / 512, 0, 0, 0, 0,
+                    get(ios, dev, DISCARD), 0, get(b, dev, DISCARD) / 512, 0, 0, 0));
         }
         return out;
     }
 
-    /** Parses blkio rwstat lines {@code "MAJ:MIN Op value"}; the trailing {@code "Total N"} is ignored. */
-    static Map<String, Map<String, Long>> rwstat(String text) {
-        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+    /** The operations of an rwstat file this class uses, as indexes into a device's values. */
+    static final int READ = 0, WRITE = 1, DISCARD = 2, TOTAL = 3;
+    private static final String[] OPS = {"Read", "Write", "Discard", "Total"};
+
+    /**
+     * Parses blkio rwstat lines {@code "MAJ:MIN Op value"} into {Read, Write, Discard, Total} per
+     * device (Sync, Async and unknown operations are skipped; so is the trailing {@code "Total N"}).
+     * One pass over the text: this runs on every miss of every container's diskstats.
+     */
+    static Map<String, long[]> rwstat(String text) {
+        Map<String, long[]> out = new LinkedHashMap<>();
         if (text == null) return out;
-        for (String line : text.split("\n")) {
-            String[] f = Fields.of(line);
-            if (f.length != 3 || !f[0].contains(":")) continue;
-            out.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], parse(f[2]));
+        int n = text.length();
+        for (int at = 0; at < n; ) {
+            int eol = text.indexOf('\n', at);
+            if (eol < 0) eol = n;
+            line(text, at, eol, out);
+            at = eol + 1;
         }
         return out;
+    }
+
+    /** One rwstat line {@code text[from, to)}: exactly three fields, the first a device number. */
+    private static void line(String text, int from, int to, Map<String, long[]> out) {
+        int d0 = skipSpace(text, from, to), d1 = skipWord(text, d0, to);
+        int o0 = skipSpace(text, d1, to), o1 = skipWord(text, o0, to);
+        int v0 = skipSpace(text, o1, to), v1 = skipWord(text, v0, to);
+        if (v0 == v1 || skipSpace(text, v1, to) != to) return;
+        int colon = text.indexOf(':', d0);
+        if (colon < 0 || colon >= d1) return;
+        int op = -1;
+        for (int i = 0; i < OPS.length; i++) {
+            if (o1 - o0 == OPS[i].length() && text.startsWith(OPS[i], o0)) op = i;
+        }
+        if (op < 0) return;
+        long v;
+        try {
+            v = Long.parseLong(text, v0, v1, 10);
+        } catch (NumberFormatException e) {
+            v = 0;
+        }
+        out.computeIfAbsent(text.substring(d0, d1), k -> new long[OPS.length])[op] = v;
+    }
+
+    private static int skipSpace(String s, int i, int to) {
+        while (i < to && Character.isWhitespace(s.charAt(i))) i++;
+        return i;
+    }
+
+    private static int skipWord(String s, int i, int to) {
+        while (i < to && !Character.isWhitespace(s.charAt(i))) i++;
+        return i;
     }
 
     private static java.util.Set<String> union(Map<String, ?> a, Map<String, ?> b) {
@@ -92,9 +134,9 @@ public final class DiskStatsReader {
         return s;
     }
 
-    private static long get(Map<String, Map<String, Long>> m, String dev, String op) {
-        Map<String, Long> d = m.get(dev);
-        return d == null ? 0 : d.getOrDefault(op, 0L);
+    private static long get(Map<String, long[]> m, String dev, int op) {
+        long[] d = m.get(dev);
+        return d == null ? 0 : d[op];
     }
 
     private static long ms(long ns) {

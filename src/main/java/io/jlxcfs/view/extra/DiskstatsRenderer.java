@@ -19,12 +19,20 @@ public final class DiskstatsRenderer {
         for (HostDisk d : host) {
             DiskCounters c = byDev.get(d.devId());
             if (c == null || c.isZero()) continue;
-            sb.append(String.format("%4d %7d %s", d.major(), d.minor(), d.name()));
+            pad(sb, d.major(), 4).append(' ');
+            pad(sb, d.minor(), 7).append(' ').append(d.name());
             long[] cols = c.columns();
             for (int i = 0; i < Math.min(d.columns(), cols.length); i++) sb.append(' ').append(cols[i]);
             for (int i = cols.length; i < d.columns(); i++) sb.append(" 0");   // a future kernel's extra columns
             sb.append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@code v} right-aligned in {@code width} columns, as printf's {@code %<width>d}. */
+    static StringBuilder pad(StringBuilder sb, int v, int width) {
+        int len = Integer.toString(v).length();
+        for (int i = len; i < width; i++) sb.append(' ');
+        return sb.append(v);
     }
 }

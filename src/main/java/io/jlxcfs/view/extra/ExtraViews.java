@@ -3,8 +3,10 @@ package io.jlxcfs.view.extra;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 import io.jlxcfs.cgroup.CgroupFs;
 import io.jlxcfs.daemon.Log;
@@ -67,9 +69,9 @@ public final class ExtraViews implements AutoCloseable {
         try {
             Map<String, DiskCounters> counters = diskCounters(d);
             if (counters == null) return fallback("diskstats", "diskstats:no-io-source", "no io.stat or blkio statistics");
-            String host = readString(procRoot.resolve("diskstats"));
+            List<HostDisk> host = hostDisks();
             if (host == null) return new byte[0];
-            return DiskstatsRenderer.render(HostDisk.parse(host), counters);
+            return DiskstatsRenderer.render(host, counters);
         } catch (RuntimeException e) {
             return fallback("diskstats", "diskstats:error", e.toString());
         }
@@ -133,17 +135,98 @@ public final class ExtraViews implements AutoCloseable {
         }
         Path b = d.blkio();
         if (b == null) return null;
-        String serviced = readString(b.resolve("blkio.io_serviced_recursive"));
-        if (serviced != null) {
-            return DiskStatsReader.fromBlkioRecursive(serviced, readString(b.resolve("blkio.io_merged_recursive")),
-                    readString(b.resolve("blkio.io_service_bytes_recursive")),
-                    readString(b.resolve("blkio.io_wait_time_recursive")),
-                    readString(b.resolve("blkio.io_service_time_recursive")));
+        long now = clock.getAsLong();
+        V1Source kept = v1Source;
+        if (kept != null && now - v1SourceAt < SOURCE_MAX_AGE_NANOS) {
+            Map<String, DiskCounters> m = kept.read(this, b);
+            if (m != null) return m;
         }
-        String tios = firstReadable(b, "blkio.throttle.io_serviced_recursive", "blkio.throttle.io_serviced");
-        if (tios == null) return null;
-        return DiskStatsReader.fromBlkioThrottle(tios,
-                firstReadable(b, "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes"));
+        for (V1Source src : V1Source.values()) {
+            Map<String, DiskCounters> m = src.read(this, b);
+            if (m != null) {
+                v1SourceAt = now;
+                v1Source = src;
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The v1 blkio files diskstats comes from, best first. Every cgroup of a hierarchy has the same
+     * files (the kernel's, not the cgroup's), so the one found is tried first for a while: no
+     * failed open of an absent file on every miss.
+     */
+    private enum V1Source {
+        /** CFQ/BFQ-era statistics: merges and times too. */
+        RECURSIVE {
+            @Override
+            Map<String, DiskCounters> read(ExtraViews x, Path b) {
+                String serviced = x.readString(b.resolve("blkio.io_serviced_recursive"));
+                if (serviced == null) return null;
+                return DiskStatsReader.fromBlkioRecursive(serviced, x.readString(b.resolve("blkio.io_merged_recursive")),
+                        x.readString(b.resolve("blkio.io_service_bytes_recursive")),
+                        x.readString(b.resolve("blkio.io_wait_time_recursive")),
+                        x.readString(b.resolve("blkio.io_service_time_recursive")));
+            }
+        },
+        THROTTLE_RECURSIVE {
+            @Override
+            Map<String, DiskCounters> read(ExtraViews x, Path b) {
+                String ios = x.readString(b.resolve("blkio.throttle.io_serviced_recursive"));
+                return ios == null ? null : DiskStatsReader.fromBlkioThrottle(ios,
+                        x.readString(b.resolve("blkio.throttle.io_service_bytes_recursive")));
+            }
+        },
+        /** Kernels before the recursive throttle files (4.x). */
+        THROTTLE {
+            @Override
+            Map<String, DiskCounters> read(ExtraViews x, Path b) {
+                String ios = x.readString(b.resolve("blkio.throttle.io_serviced"));
+                return ios == null ? null : DiskStatsReader.fromBlkioThrottle(ios,
+                        x.readString(b.resolve("blkio.throttle.io_service_bytes")));
+            }
+        };
+
+        /** The cgroup's counters from these files, or null if they cannot be read. */
+        abstract Map<String, DiskCounters> read(ExtraViews x, Path blkioDir);
+    }
+
+    /** How long a v1 source found, and the host's device list, are relied on before being looked at again. */
+    static final long SOURCE_MAX_AGE_NANOS = 60_000_000_000L;
+    /**
+     * How long the host's device list is used for every view: {@code /proc/diskstats} only gives
+     * the names, numbers and column count (the counters are the cgroup's), and reading and parsing
+     * it cost as much as the rest of a miss. A new disk shows within a second.
+     */
+    static final long DEVICES_MAX_AGE_NANOS = 1_000_000_000L;
+
+    private volatile V1Source v1Source;
+    private volatile long v1SourceAt;
+
+    private record KeptDisks(List<HostDisk> disks, long readAt) {
+    }
+
+    private volatile KeptDisks keptDisks;
+
+    /** The host's block devices, read again after {@link #DEVICES_MAX_AGE_NANOS}; null if unreadable. */
+    private List<HostDisk> hostDisks() {
+        long now = clock.getAsLong();
+        KeptDisks k = keptDisks;
+        if (k != null && now - k.readAt() < DEVICES_MAX_AGE_NANOS) return k.disks();
+        String host = readString(procRoot.resolve("diskstats"));
+        if (host == null) return null;
+        List<HostDisk> disks = List.copyOf(HostDisk.parse(host));
+        keptDisks = new KeptDisks(disks, now);
+        return disks;
+    }
+
+    /** nanoTime; tests move it. */
+    private volatile LongSupplier clock = System::nanoTime;
+
+    /** Tests: the clock the kept device list and v1 source age by. */
+    void clock(LongSupplier c) {
+        this.clock = c;
     }
 
     static boolean isSlabinfo(String s) {
@@ -152,14 +235,6 @@ public final class ExtraViews implements AutoCloseable {
 
     static boolean isPressure(String s) {
         return s != null && s.startsWith("some ");
-    }
-
-    private String firstReadable(Path dir, String... names) {
-        for (String n : names) {
-            String s = readString(dir.resolve(n));
-            if (s != null) return s;
-        }
-        return null;
     }
 
     private byte[] fallback(String name, String cause, String why) {
