@@ -3,6 +3,7 @@ package io.jlxcfs.view.extra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import io.jlxcfs.cache.OpenFiles;
 import io.jlxcfs.os.CgroupStats;
 
 /**
@@ -60,5 +62,41 @@ class CgroupStatsTest {
         assertNull(CgroupStats.of(Path.of("/nonexistent-" + ProcessHandle.current().pid())));
         Path unified = Path.of("/sys/fs/cgroup/unified");
         if (Files.isDirectory(unified)) assertNull(CgroupStats.of(unified), "cgroup2: the kernel refuses");
+    }
+
+    @Test
+    void keptDirectoryDescriptorsCountTheSameSeeAChildAppearAndGoWithTheCgroup() throws Exception {
+        assumeTrue(TestCgroups.available("cpu"), "needs a writable v1 cpu cgroup");
+        assumeTrue(CgroupStats.available(), "taskstats netlink not available here");
+        OpenFiles files = new OpenFiles(Path.of("/proc"), 64);
+        try (TestCgroups cgs = new TestCgroups()) {
+            Path a = cgs.create("cpu", "kept");
+            cgs.start("exec sh -c '" + BUSY + BUSY + "wait'", a);
+            awaitTasks(a, 3);
+            assertEquals(2, CgroupStats.subtree(files, a).running());
+            int held = files.held();
+            assertEquals(2, CgroupStats.subtree(files, a).running(), "again through the kept descriptor");
+            assertEquals(held, files.held(), "nothing opened again");
+
+            Path b = cgs.createChild(a, "child");
+            cgs.start("exec sh -c '" + BUSY + "wait'", b);
+            awaitTasks(b, 2);
+            assertEquals(3, CgroupStats.subtree(files, a).running(), "a child made after the first count is counted");
+
+            for (Process p : java.util.List.copyOf(cgs.procs())) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.onExit().join();
+            }
+            for (int i = 0; i < 100 && (lines(a.resolve("tasks")) > 0 || lines(b.resolve("tasks")) > 0); i++) Thread.sleep(20);
+            Files.delete(b);
+            Files.delete(a);
+            CgroupStats.Counts gone = CgroupStats.subtree(files, a);
+            assertTrue(gone == null || gone.total() == 0, "a removed cgroup has nothing to count, even through a kept descriptor: " + gone);
+            files.forget(a);
+            assertEquals(0, files.held(), "forgetting the cgroup closes its descriptors");
+        } finally {
+            files.close();
+        }
     }
 }

@@ -62,6 +62,11 @@ final class TestCgroups implements AutoCloseable {
         return pr;
     }
 
+    /** The processes started so far. */
+    List<Process> procs() {
+        return procs;
+    }
+
     @Override
     public void close() {
         for (Process p : procs) {
