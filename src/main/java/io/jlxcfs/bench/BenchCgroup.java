@@ -10,9 +10,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.jlxcfs.daemon.Log;
 
 /**
- * The memory cgroup(s) the readers run in, so that each mount renders a container's view. They are
+ * The cgroup(s) the readers run in, so that each mount renders a container's view. They are
  * created below the bench's own memory cgroup ({@code jlxcfs-bench-PID}; in fleet mode with one child
- * {@code cN} per reader) and removed by {@link #close}, which the shutdown hook also calls.
+ * {@code cN} per reader) and removed by {@link #close}, which the shutdown hook also calls. On
+ * cgroup v1 the readers also get cgroups of their own in the cpu, cpuacct, cpuset and blkio
+ * hierarchies where those are mounted and writable, as a container has: otherwise stat, cpuinfo,
+ * uptime and diskstats would render the root cgroup (the host's lines, or the costliest
+ * recursive blkio files) instead of a container's.
  *
  * <p>On cgroup v1 a thread can sit in a memory cgroup of its own: writing a TID to a cgroup's
  * {@code tasks} file moves just that thread, so each reader thread moves itself in
@@ -26,22 +30,27 @@ public final class BenchCgroup implements AutoCloseable {
 
     private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
 
+    /** The controllers besides memory a reader gets a cgroup of its own in (v1). */
+    static final java.util.List<String> OTHERS = java.util.List.of("cpu", "cpuacct", "cpuset", "blkio");
+
+    /** One hierarchy's part: where the process started and the cgroup made below it. */
+    record Tree(String name, Path original, Path parent) {
+    }
+
     private final Version version;
-    private final Path original;
-    private final Path parent;
+    private final java.util.List<Tree> trees = new java.util.ArrayList<>();
     private final int count;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BenchCgroup(Version version, Path original, Path parent, int count) {
+    private BenchCgroup(Version version, int count) {
         this.version = version;
-        this.original = original;
-        this.parent = parent;
         this.count = count;
     }
 
     /**
      * Creates {@code jlxcfs-bench-PID} below the caller's memory cgroup with {@code count} reader
-     * cgroups (the directory itself when count is 1), each limited to {@code limitBytes}.
+     * cgroups (the directory itself when count is 1), each limited to {@code limitBytes}; on v1 the
+     * same below the caller's cpu, cpuacct, cpuset and blkio cgroups where it can.
      */
     public static BenchCgroup create(long limitBytes, int count) throws IOException {
         String self = Files.readString(Path.of("/proc/self/cgroup"));
@@ -53,9 +62,24 @@ public final class BenchCgroup implements AutoCloseable {
             if (count > 1) throw new IOException("fleet mode needs cgroup v1 (a memory cgroup per thread); cgroup v2 is not threaded for memory");
             enableMemoryController(original);
         }
-        BenchCgroup cg = new BenchCgroup(version, original, original.resolve("jlxcfs-bench-" + pid), count);
+        BenchCgroup cg = new BenchCgroup(version, count);
+        String name = "jlxcfs-bench-" + pid;
         try {
-            cg.build(limitBytes);
+            cg.trees.add(new Tree("memory", original, original.resolve(name)));
+            cg.build(cg.trees.getFirst(), limitBytes);
+            if (version == Version.V1) {
+                for (Tree t : otherTrees(self, name, CGROUP_FS)) {
+                    try {
+                        cg.trees.add(t);
+                        cg.build(t, limitBytes);
+                    } catch (IOException e) {
+                        Log.warn("readers stay in %s's cgroup %s (%s): its views are that cgroup's", t.name(), t.original(),
+                                e.getMessage());
+                        cg.remove(t);
+                        cg.trees.remove(t);
+                    }
+                }
+            }
         } catch (IOException | RuntimeException e) {
             cg.close();
             throw e;
@@ -63,15 +87,54 @@ public final class BenchCgroup implements AutoCloseable {
         return cg;
     }
 
-    private void build(long limitBytes) throws IOException {
-        Files.createDirectory(parent);
+    /**
+     * The v1 hierarchies of {@link #OTHERS} the process is in, each once (cpu and cpuacct may be
+     * mounted together, as {@code cpu,cpuacct}), with the cgroup to make below its own.
+     */
+    static java.util.List<Tree> otherTrees(String procSelfCgroup, String name, Path cgroupFs) {
+        java.util.List<Tree> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String ctl : OTHERS) {
+            String mount = hierarchyName(procSelfCgroup, ctl);
+            String path = ownPath(procSelfCgroup, ctl);
+            if (mount == null || path == null || !seen.add(mount)) continue;
+            Path root = cgroupFs.resolve(mount);
+            if (!Files.isDirectory(root)) continue;
+            Path original = under(root, path);
+            out.add(new Tree(mount, original, original.resolve(name)));
+        }
+        return out;
+    }
+
+    /** The controller list of {@code controller}'s v1 line in /proc/self/cgroup ("cpu,cpuacct"), or null. */
+    static String hierarchyName(String procSelfCgroup, String controller) {
+        for (String line : procSelfCgroup.split("\n")) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && java.util.Arrays.asList(f[1].split(",")).contains(controller)) return f[1];
+        }
+        return null;
+    }
+
+    private void build(Tree t, long limitBytes) throws IOException {
+        Files.createDirectory(t.parent());
+        inherit(t, t.parent());
         if (count == 1) {
-            limit(parent, limitBytes);
+            if (t.name().equals("memory")) limit(t.parent(), limitBytes);
             return;
         }
         for (int i = 0; i < count; i++) {
-            Files.createDirectory(dir(i));
-            limit(dir(i), limitBytes);
+            Path d = dir(t, i);
+            Files.createDirectory(d);
+            inherit(t, d);
+            if (t.name().equals("memory")) limit(d, limitBytes);
+        }
+    }
+
+    /** A v1 cpuset takes no task before it has CPUs and memory nodes: its parent's. */
+    private static void inherit(Tree t, Path dir) throws IOException {
+        if (!java.util.Arrays.asList(t.name().split(",")).contains("cpuset")) return;
+        for (String f : new String[] {"cpuset.cpus", "cpuset.mems"}) {
+            Files.writeString(dir.resolve(f), Files.readString(dir.getParent().resolve(f)).trim());
         }
     }
 
@@ -108,18 +171,23 @@ public final class BenchCgroup implements AutoCloseable {
         return version;
     }
 
-    /** Reader cgroup {@code i}. */
+    /** Reader cgroup {@code i} (the memory one). */
     public Path dir(int i) {
-        return count == 1 ? parent : parent.resolve("c" + i);
+        return dir(trees.getFirst(), i);
+    }
+
+    private Path dir(Tree t, int i) {
+        return count == 1 ? t.parent() : t.parent().resolve("c" + i);
     }
 
     /**
-     * Moves the calling thread into reader cgroup {@code i} (v1: its TID into {@code tasks}); on v2
-     * moves the whole process into the reader cgroup.
+     * Moves the calling thread into reader cgroup {@code i} (v1: its TID into {@code tasks} of each
+     * hierarchy's); on v2 moves the whole process into the reader cgroup.
      */
     public void enterThread(int i) throws IOException {
         if (version == Version.V1) {
-            Files.writeString(dir(i).resolve("tasks"), currentTid());
+            String tid = currentTid();
+            for (Tree t : trees) Files.writeString(dir(t, i).resolve("tasks"), tid);
         } else {
             Files.writeString(dir(0).resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
         }
@@ -127,10 +195,12 @@ public final class BenchCgroup implements AutoCloseable {
 
     /** Moves every thread of the process back where it started. */
     public void leave() {
-        try {
-            Files.writeString(original.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
-        } catch (IOException e) {
-            Log.warn("cannot move back to %s: %s", original, e.getMessage());
+        for (Tree t : trees) {
+            try {
+                Files.writeString(t.original().resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+            } catch (IOException e) {
+                Log.warn("cannot move back to %s: %s", t.original(), e.getMessage());
+            }
         }
     }
 
@@ -144,8 +214,12 @@ public final class BenchCgroup implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         leave();
-        if (count > 1) for (int i = 0; i < count; i++) rmdir(dir(i));
-        rmdir(parent);
+        for (Tree t : trees.reversed()) remove(t);
+    }
+
+    private void remove(Tree t) {
+        if (count > 1) for (int i = 0; i < count; i++) rmdir(dir(t, i));
+        rmdir(t.parent());
     }
 
     /** rmdir, retried while exiting threads still count as members (EBUSY). */

@@ -24,6 +24,22 @@ class BenchCgroupTest {
     }
 
     @Test
+    void aReaderGetsACgroupInEachOtherHierarchyOnceCoMountedOnesTogether(@org.junit.jupiter.api.io.TempDir Path fs)
+            throws Exception {
+        Files.createDirectories(fs.resolve("cpu,cpuacct/x"));
+        Files.createDirectories(fs.resolve("cpuset"));
+        // blkio is in /proc/self/cgroup but not mounted here: skipped
+        String self = HYBRID + "3:cpuset:/\n7:blkio:/b\n";
+        var trees = BenchCgroup.otherTrees(self, "jlxcfs-bench-1", fs);
+        assertEquals(2, trees.size(), trees.toString());
+        assertEquals(new BenchCgroup.Tree("cpu,cpuacct", fs.resolve("cpu,cpuacct/x"), fs.resolve("cpu,cpuacct/x/jlxcfs-bench-1")),
+                trees.get(0));
+        assertEquals(new BenchCgroup.Tree("cpuset", fs.resolve("cpuset"), fs.resolve("cpuset/jlxcfs-bench-1")), trees.get(1));
+        assertEquals("cpu,cpuacct", BenchCgroup.hierarchyName(self, "cpuacct"));
+        assertNull(BenchCgroup.hierarchyName(self, "pids"));
+    }
+
+    @Test
     void threadIdsAreThisProcessesTasksAndDifferPerThread() throws Exception {
         String mine = BenchCgroup.currentTid();
         assertTrue(Files.isDirectory(Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "task", mine)));

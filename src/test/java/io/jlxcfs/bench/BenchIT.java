@@ -83,6 +83,30 @@ class BenchIT {
     }
 
     @Test
+    void readersSitInCgroupsOfTheirOwnInEveryContainerHierarchy() throws Exception {
+        // each reader reads its own /proc/thread-self/cgroup: its length says where the thread sits
+        String self = Files.readString(Path.of("/proc/self/cgroup"));
+        String made = "/jlxcfs-bench-" + ProcessHandle.current().pid();
+        long expected = 0;
+        for (String line : self.split("\n")) {
+            String[] f = line.split(":", 3);
+            if (f.length < 3) continue;
+            boolean ours = java.util.Arrays.stream(f[1].split(","))
+                    .anyMatch(c -> c.equals("memory") || BenchCgroup.OTHERS.contains(c));
+            String path = ours ? (f[2].equals("/") ? "" : f[2]) + made : f[2];
+            expected += f[0].length() + f[1].length() + path.length() + 3;
+        }
+        JsonNode row = json("--duration", "0.2", "--rounds", "1", "--threads", "1", "--warmup", "5",
+                "--files", "proc/thread-self/cgroup", "/").get("rows").get(0);
+        assertEquals(expected, row.get("bytesPerRead").asDouble(), 0.0, row.toString());
+        for (String ctl : new String[] {"memory", "cpu", "cpuacct", "cpuset", "blkio"}) {
+            String p = BenchCgroup.ownPath(self, ctl);
+            Path dir = Path.of("/sys/fs/cgroup", BenchCgroup.hierarchyName(self, ctl)).resolve(p.substring(1)).resolve(made.substring(1));
+            assertFalse(Files.exists(dir), dir + " removed");
+        }
+    }
+
+    @Test
     void fleetModeRunsEachReaderInACgroupOfItsOwn() throws Exception {
         JsonNode rows = json("--duration", "0.3", "--rounds", "2", "--threads", "1", "--fleet", "3",
                 "--files", "proc/meminfo", mnt.toString()).get("rows");
