@@ -201,14 +201,19 @@ public final class CgroupReader {
         return min;
     }
 
-    /** CPU figures; each controller path may differ. Null if the cpuset cannot be determined. */
+    /**
+     * CPU figures for stat (on v1 the per-CPU split; the total, {@code usageNs}, only where the
+     * split cannot be read); each controller path may differ. Null if the cpuset cannot be determined.
+     */
     public CpuStats cpu(String cpuPath, String cpuacctPath, String cpusetPath) {
         return cpu(cpuPath, cpuacctPath, cpusetPath, true);
     }
 
     /**
-     * As {@link #cpu(String, String, String)}; without {@code perCpu} the v1 per-CPU split
-     * ({@code cpuacct.usage_all}) is not read: uptime needs the total only.
+     * As {@link #cpu(String, String, String)}, reading on v1 only what one view prints: with
+     * {@code perCpu} the per-CPU split ({@code cpuacct.usage_all}; stat), the total
+     * ({@code cpuacct.usage}) then only where the split cannot be read; without it the total only
+     * (uptime).
      */
     public CpuStats cpu(String cpuPath, String cpuacctPath, String cpusetPath, boolean perCpu) {
         int[] cpuset = cpuset(cpusetPath);
@@ -223,8 +228,8 @@ public final class CgroupReader {
         }
         Dir acct = node("cpuacct", cpuacctPath);
         if (acct == null) return new CpuStats(cpuset, quota, null, null, 0, 0, -1);
-        Long usage = Values.counter(fs.read(acct.file("cpuacct.usage")));
         long[][] split = perCpu ? usageAll(acct) : null;
+        Long usage = split != null ? null : Values.counter(fs.read(acct.file("cpuacct.usage")));
         return new CpuStats(cpuset, quota, split == null ? null : split[0], split == null ? null : split[1],
                 0, 0, usage == null ? -1 : usage);
     }
@@ -242,10 +247,12 @@ public final class CgroupReader {
     int[] cpuset(String cgPath) {
         Dir d = node("cpuset", cgPath);
         if (d == null) return null;
-        if (!fs.exists(d.path)) return null;
         String file = h.isV2() ? "cpuset.cpus.effective" : "cpuset.cpus";
+        // a removed cgroup is not walked up from; its own file read proves it is there (no stat)
+        String own = fs.read(d.file(file));
+        if (own == null && !fs.exists(d.path)) return null;
         for (Dir p = d; p != null; p = p.parent) {
-            int[] cpus = CpuList.parse(fs.read(p.file(file)));
+            int[] cpus = CpuList.parse(p == d ? own : fs.read(p.file(file)));
             if (cpus != null && cpus.length > 0) return cpus;
         }
         return null;

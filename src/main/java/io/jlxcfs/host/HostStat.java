@@ -22,27 +22,53 @@ public record HostStat(Map<Integer, long[]> cpus, List<String> other) {
         other = List.copyOf(other);
     }
 
+    /** Every miss of every container's stat parses this: one pass with indexOf, no split or field array. */
     public static HostStat parse(String text) {
         Map<Integer, long[]> cpus = new TreeMap<>();
         List<String> other = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (line.isEmpty()) continue;
-            if (line.startsWith("cpu")) {
-                String[] f = io.jlxcfs.cgroup.Fields.of(line);
-                if (f[0].equals("cpu")) continue;
-                try {
-                    int n = Integer.parseInt(f[0].substring(3));
-                    long[] v = new long[FIELDS];
-                    for (int i = 1; i < f.length && i <= FIELDS; i++) v[i - 1] = Long.parseLong(f[i]);
-                    cpus.put(n, v);
-                } catch (NumberFormatException e) {
-                    other.add(line);
-                }
-                continue;
+        int n = text.length();
+        for (int at = 0; at < n; ) {
+            int eol = text.indexOf('\n', at);
+            if (eol < 0) eol = n;
+            if (eol > at && !(text.startsWith("cpu", at) && cpuLine(text, at, eol, cpus))) {
+                other.add(text.substring(at, eol));
             }
-            other.add(line);
+            at = eol + 1;
         }
         return new HostStat(cpus, other);
+    }
+
+    /**
+     * A "cpu" or "cpuN" line {@code text[from, to)}: the aggregate is dropped, a CPU's fields go to
+     * {@code cpus}. False for anything else starting with "cpu" (kept as another line).
+     */
+    private static boolean cpuLine(String text, int from, int to, Map<Integer, long[]> cpus) {
+        int i = from + 3, nameEnd = i;
+        while (nameEnd < to && !Character.isWhitespace(text.charAt(nameEnd))) nameEnd++;
+        if (nameEnd == i) return true; // "cpu ": the aggregate, made again from the visible CPUs
+        int cpu;
+        try {
+            cpu = Integer.parseInt(text, i, nameEnd, 10);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (cpu < 0) return false;
+        long[] v = new long[FIELDS];
+        int at = nameEnd;
+        for (int k = 0; k < FIELDS; k++) {
+            while (at < to && Character.isWhitespace(text.charAt(at))) at++;
+            if (at >= to) break;
+            int end = at;
+            while (end < to && !Character.isWhitespace(text.charAt(end))) end++;
+            try {
+                v[k] = Long.parseLong(text, at, end, 10);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            at = end;
+        }
+        cpus.put(cpu, v);
+        return true;
     }
 
     /** The host CPU numbers, ascending. */
