@@ -72,7 +72,9 @@ JLXCFS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m "-X
 # 89-94 MiB and the steady max from 100-102 to 88 (scripts/steady, README "Memory").
 JLXCFS_DAEMON_FLAGS=(-XX:-TieredCompilation -XX:CICompilerCount=1 -XX:CompileThreshold=2000
   -XX:CompileCommand=quiet "-XX:CompileCommand=dontinline,io.jlxcfs.view.Views::*"
-  "-XX:CompileCommand=dontinline,io.jlxcfs.cache.*::prune")
+  "-XX:CompileCommand=dontinline,io.jlxcfs.cache.*::prune"
+  "-XX:CompileCommand=dontinline,io.jlxcfs.cache.OpenFiles::readKept"
+  "-XX:CompileCommand=dontinline,io.jlxcfs.cache.OpenFiles::kind")
 # glibc's per-thread malloc arenas would otherwise grow with every worker thread
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # HotSpot suspends threads (JFR's sampler) with SIGUSR2 unless told otherwise; SIGUSR2 is the
