@@ -159,7 +159,7 @@ public final class ExtraViews implements AutoCloseable {
      */
     private enum V1Source {
         /** CFQ/BFQ-era statistics: merges and times too. */
-        RECURSIVE {
+        RECURSIVE(null) {
             @Override
             Map<String, DiskCounters> read(ExtraViews x, Path b) {
                 String serviced = x.readString(b.resolve("blkio.io_serviced_recursive"));
@@ -170,26 +170,23 @@ public final class ExtraViews implements AutoCloseable {
                         x.readString(b.resolve("blkio.io_service_time_recursive")));
             }
         },
-        THROTTLE_RECURSIVE {
-            @Override
-            Map<String, DiskCounters> read(ExtraViews x, Path b) {
-                String ios = x.readString(b.resolve("blkio.throttle.io_serviced_recursive"));
-                return ios == null ? null : DiskStatsReader.fromBlkioThrottle(ios,
-                        x.readString(b.resolve("blkio.throttle.io_service_bytes_recursive")));
-            }
-        },
+        THROTTLE_RECURSIVE("_recursive"),
         /** Kernels before the recursive throttle files (4.x). */
-        THROTTLE {
-            @Override
-            Map<String, DiskCounters> read(ExtraViews x, Path b) {
-                String ios = x.readString(b.resolve("blkio.throttle.io_serviced"));
-                return ios == null ? null : DiskStatsReader.fromBlkioThrottle(ios,
-                        x.readString(b.resolve("blkio.throttle.io_service_bytes")));
-            }
-        };
+        THROTTLE("");
+
+        /** The throttle files' name suffix. */
+        private final String suffix;
+
+        V1Source(String suffix) {
+            this.suffix = suffix;
+        }
 
         /** The cgroup's counters from these files, or null if they cannot be read. */
-        abstract Map<String, DiskCounters> read(ExtraViews x, Path blkioDir);
+        Map<String, DiskCounters> read(ExtraViews x, Path b) {
+            String ios = x.readString(b.resolve("blkio.throttle.io_serviced" + suffix));
+            return ios == null ? null : DiskStatsReader.fromBlkioThrottle(ios,
+                    x.readString(b.resolve("blkio.throttle.io_service_bytes" + suffix)));
+        }
     }
 
     /** How long a v1 source found, and the host's device list, are relied on before being looked at again. */
