@@ -239,11 +239,24 @@ public final class Views implements Renderer {
     private CpuStats cpuLimits(Caller c) {
         if (c == null) return null;
         boolean v2 = cgroups.hierarchies().isV2();
-        CpuStats limits = cgroups.cpuLimits(c.cgroups().path("cpu", v2), c.cgroups().path("cpuset", v2));
-        if (limits == null) {
+        return logIfUnreadable(cgroups.cpuLimits(c.cgroups().path("cpu", v2), c.cgroups().path("cpuset", v2)), c);
+    }
+
+    /**
+     * The caller's CPU figures as one view needs them ({@link CgroupReader#cpu(String, String, String, boolean)});
+     * null if unreadable.
+     */
+    private CpuStats cpuStats(Caller c, boolean perCpu) {
+        boolean v2 = cgroups.hierarchies().isV2();
+        return logIfUnreadable(cgroups.cpu(c.cgroups().path("cpu", v2), c.cgroups().path("cpuacct", v2),
+                c.cgroups().path("cpuset", v2), perCpu), c);
+    }
+
+    private static CpuStats logIfUnreadable(CpuStats s, Caller c) {
+        if (s == null) {
             Log.once(Log.INFO, "cpu-cgroup-unreadable", "cpu/cpuset cgroups of %d unreadable; serving host files", c.pid());
         }
-        return limits;
+        return s;
     }
 
     private String stat(Caller pid) {
@@ -257,13 +270,8 @@ public final class Views implements Renderer {
     /** Needs the usage total and the number of visible CPUs only: no per-CPU split, no host /proc/stat. */
     private String uptime(Caller c) {
         if (c == null || c.sharedNs()) return null;
-        boolean v2 = cgroups.hierarchies().isV2();
-        CpuStats s = cgroups.cpu(c.cgroups().path("cpu", v2), c.cgroups().path("cpuacct", v2),
-                c.cgroups().path("cpuset", v2), false);
-        if (s == null) {
-            Log.once(Log.INFO, "cpu-cgroup-unreadable", "cpu/cpuset cgroups of %d unreadable; serving host files", c.pid());
-            return null;
-        }
+        CpuStats s = cpuStats(c, false);
+        if (s == null) return null;
         int[] cpus = onlineCpus();
         HostUptime host = cpus == null ? null : proc.uptime();
         if (host == null) return null;
@@ -295,14 +303,8 @@ public final class Views implements Renderer {
 
     private CpuView cpu(Caller c) {
         if (c == null) return null;
-        int pid = c.pid();
-        boolean v2 = cgroups.hierarchies().isV2();
-        CpuStats s = cgroups.cpu(c.cgroups().path("cpu", v2), c.cgroups().path("cpuacct", v2),
-                c.cgroups().path("cpuset", v2));
-        if (s == null) {
-            Log.once(Log.INFO, "cpu-cgroup-unreadable", "cpu/cpuset cgroups of %d unreadable; serving host files", pid);
-            return null;
-        }
+        CpuStats s = cpuStats(c, true);
+        if (s == null) return null;
         HostStat host = proc.stat();
         if (host == null || host.cpus().isEmpty()) return null;
         return new CpuView(c, s, host, CpuPolicy.visible(host.cpuNumbers(), s, config.cfs()));
