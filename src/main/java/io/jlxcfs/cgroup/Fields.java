@@ -22,4 +22,16 @@ public final class Fields {
         }
         return out.isEmpty() ? new String[] {""} : out.toArray(new String[0]);
     }
+
+    /** The first index from {@code i} (below {@code to}) that is not whitespace, or {@code to}. */
+    public static int skipSpace(String s, int i, int to) {
+        while (i < to && Character.isWhitespace(s.charAt(i))) i++;
+        return i;
+    }
+
+    /** The first index from {@code i} (below {@code to}) that is whitespace, or {@code to}: a field's end. */
+    public static int skipWord(String s, int i, int to) {
+        while (i < to && !Character.isWhitespace(s.charAt(i))) i++;
+        return i;
+    }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.jlxcfs.cgroup.Fields;
+
 /**
  * The host's /proc/stat.
  *
@@ -43,8 +45,7 @@ public record HostStat(Map<Integer, long[]> cpus, List<String> other) {
      * {@code cpus}. False for anything else starting with "cpu" (kept as another line).
      */
     private static boolean cpuLine(String text, int from, int to, Map<Integer, long[]> cpus) {
-        int i = from + 3, nameEnd = i;
-        while (nameEnd < to && !Character.isWhitespace(text.charAt(nameEnd))) nameEnd++;
+        int i = from + 3, nameEnd = Fields.skipWord(text, i, to);
         if (nameEnd == i) return true; // "cpu ": the aggregate, made again from the visible CPUs
         int cpu;
         try {
@@ -56,10 +57,9 @@ public record HostStat(Map<Integer, long[]> cpus, List<String> other) {
         long[] v = new long[FIELDS];
         int at = nameEnd;
         for (int k = 0; k < FIELDS; k++) {
-            while (at < to && Character.isWhitespace(text.charAt(at))) at++;
+            at = Fields.skipSpace(text, at, to);
             if (at >= to) break;
-            int end = at;
-            while (end < to && !Character.isWhitespace(text.charAt(end))) end++;
+            int end = Fields.skipWord(text, at, to);
             try {
                 v[k] = Long.parseLong(text, at, end, 10);
             } catch (NumberFormatException e) {

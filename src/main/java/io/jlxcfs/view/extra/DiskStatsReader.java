@@ -98,10 +98,10 @@ public final class DiskStatsReader {
 
     /** One rwstat line {@code text[from, to)}: exactly three fields, the first a device number. */
     private static void line(String text, int from, int to, Map<String, long[]> out) {
-        int d0 = skipSpace(text, from, to), d1 = skipWord(text, d0, to);
-        int o0 = skipSpace(text, d1, to), o1 = skipWord(text, o0, to);
-        int v0 = skipSpace(text, o1, to), v1 = skipWord(text, v0, to);
-        if (v0 == v1 || skipSpace(text, v1, to) != to) return;
+        int d0 = Fields.skipSpace(text, from, to), d1 = Fields.skipWord(text, d0, to);
+        int o0 = Fields.skipSpace(text, d1, to), o1 = Fields.skipWord(text, o0, to);
+        int v0 = Fields.skipSpace(text, o1, to), v1 = Fields.skipWord(text, v0, to);
+        if (v0 == v1 || Fields.skipSpace(text, v1, to) != to) return;
         int colon = text.indexOf(':', d0);
         if (colon < 0 || colon >= d1) return;
         int op = -1;
@@ -116,16 +116,6 @@ public final class DiskStatsReader {
             v = 0;
         }
         out.computeIfAbsent(text.substring(d0, d1), k -> new long[OPS.length])[op] = v;
-    }
-
-    private static int skipSpace(String s, int i, int to) {
-        while (i < to && Character.isWhitespace(s.charAt(i))) i++;
-        return i;
-    }
-
-    private static int skipWord(String s, int i, int to) {
-        while (i < to && !Character.isWhitespace(s.charAt(i))) i++;
-        return i;
     }
 
     private static java.util.Set<String> union(Map<String, ?> a, Map<String, ?> b) {
