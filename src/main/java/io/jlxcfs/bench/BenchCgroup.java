@@ -108,11 +108,8 @@ public final class BenchCgroup implements AutoCloseable {
 
     /** The controller list of {@code controller}'s v1 line in /proc/self/cgroup ("cpu,cpuacct"), or null. */
     static String hierarchyName(String procSelfCgroup, String controller) {
-        for (String line : procSelfCgroup.split("\n")) {
-            String[] f = line.split(":", 3);
-            if (f.length == 3 && java.util.Arrays.asList(f[1].split(",")).contains(controller)) return f[1];
-        }
-        return null;
+        String[] f = line(procSelfCgroup, controller);
+        return f == null ? null : f[1];
     }
 
     private void build(Tree t, long limitBytes) throws IOException {
@@ -152,12 +149,18 @@ public final class BenchCgroup implements AutoCloseable {
 
     /** The path of {@code controller}'s hierarchy in /proc/self/cgroup ("" for the v2 line), or null. */
     static String ownPath(String procSelfCgroup, String controller) {
+        String[] f = line(procSelfCgroup, controller);
+        return f == null ? null : f[2];
+    }
+
+    /** {@code controller}'s line of /proc/self/cgroup as {id, controllers, path} ("" for the v2 line), or null. */
+    private static String[] line(String procSelfCgroup, String controller) {
         for (String line : procSelfCgroup.split("\n")) {
             String[] f = line.split(":", 3);
             if (f.length < 3) continue;
             boolean match = controller.isEmpty() ? f[0].equals("0") && f[1].isEmpty()
                     : java.util.Arrays.asList(f[1].split(",")).contains(controller);
-            if (match) return f[2];
+            if (match) return f;
         }
         return null;
     }
